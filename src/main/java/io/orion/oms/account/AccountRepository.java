@@ -1,0 +1,130 @@
+package io.orion.oms.account;
+
+import io.orion.oms.auth.Caller;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** All SQL on {@code accounts} and {@code positions}. Reads are scoped to what the caller may see. */
+public final class AccountRepository {
+  private static final String INSERT = """
+    INSERT INTO accounts (id, tenant_id, owner_id, name, currency, balance, reserved, max_order_notional,
+                          max_position_quantity, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $9) RETURNING *""";
+  // $3 true: the caller sees the whole tenant; otherwise only accounts it owns.
+  private static final String VISIBLE_BY_ID =
+    "SELECT * FROM accounts WHERE id = $1 AND tenant_id = $2 AND ($3 OR owner_id = $4)";
+  private static final String VISIBLE_LIST =
+    "SELECT * FROM accounts WHERE tenant_id = $1 AND owner_id = $2 ORDER BY created_at, id";
+  private static final String TENANT_LIST = "SELECT * FROM accounts WHERE tenant_id = $1 ORDER BY created_at, id";
+  // Reserves funds and takes event sequence numbers in one row lock; no row back means not enough funds.
+  // The casts matter: PostgreSQL types a parameter where it first meets it, and the WHERE clause comes first.
+  private static final String RESERVE = """
+    UPDATE accounts SET reserved = reserved + $2::numeric, event_seq = event_seq + $3, version = version + 1,
+      updated_at = $4
+    WHERE id = $1 AND ($2::numeric = 0 OR balance - reserved >= $2::numeric)
+    RETURNING balance, reserved, event_seq""";
+  private static final String RELEASE = """
+    UPDATE accounts SET reserved = greatest(reserved - $2::numeric, 0), event_seq = event_seq + $3, version = version + 1,
+      updated_at = $4
+    WHERE id = $1 RETURNING balance, reserved, event_seq""";
+  private static final String POSITION_QTY =
+    "SELECT quantity FROM positions WHERE account_id = $1 AND instrument_id = $2";
+
+  /** What a reservation left: balances after it and the last event seq taken. */
+  public record Reservation(BigDecimal balance, BigDecimal reserved, long lastSeq) {
+    public BigDecimal available() {
+      return balance.subtract(reserved);
+    }
+  }
+
+  private final Pool pool;
+
+  public AccountRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Account> create(String tenant, String ownerId, String name, String currency, BigDecimal balance,
+                                BigDecimal maxOrderNotional, BigDecimal maxPositionQuantity, Instant now) {
+    return pool.preparedQuery(INSERT)
+      .execute(Tuple.from(new Object[]{UUID.randomUUID(), tenant, ownerId, name, currency, balance, maxOrderNotional,
+        maxPositionQuantity, utc(now)}))
+      .map(rs -> fromRow(rs.iterator().next()));
+  }
+
+  /** The account if the caller may see it; null otherwise (other tenant, or not owned without a tenant-wide role). */
+  public Future<Account> findVisible(Caller caller, UUID id) {
+    return pool.preparedQuery(VISIBLE_BY_ID)
+      .execute(Tuple.of(id, caller.tenant(), caller.seesWholeTenant(), caller.userId()))
+      .map(AccountRepository::first);
+  }
+
+  /** The caller's accounts: owned ones, or all of the tenant for admin and compliance. */
+  public Future<List<Account>> listVisible(Caller caller) {
+    Future<RowSet<Row>> rows = caller.seesWholeTenant()
+      ? pool.preparedQuery(TENANT_LIST).execute(Tuple.of(caller.tenant()))
+      : pool.preparedQuery(VISIBLE_LIST).execute(Tuple.of(caller.tenant(), caller.userId()));
+    return rows.map(rs -> {
+      List<Account> list = new ArrayList<>();
+      rs.forEach(r -> list.add(fromRow(r)));
+      return list;
+    });
+  }
+
+  public Future<List<Account>> listOwned(String tenant, String ownerId) {
+    return pool.preparedQuery(VISIBLE_LIST).execute(Tuple.of(tenant, ownerId)).map(rs -> {
+      List<Account> list = new ArrayList<>();
+      rs.forEach(r -> list.add(fromRow(r)));
+      return list;
+    });
+  }
+
+  /** Inside a transaction: hold {@code amount} and take {@code events} seq numbers; null when funds are short. */
+  public Future<Reservation> reserve(SqlClient tx, UUID accountId, BigDecimal amount, int events, Instant now) {
+    return tx.preparedQuery(RESERVE).execute(Tuple.of(accountId, amount, events, utc(now)))
+      .map(AccountRepository::reservation);
+  }
+
+  /** Inside a transaction: give back {@code amount} of held funds and take {@code events} seq numbers. */
+  public Future<Reservation> release(SqlClient tx, UUID accountId, BigDecimal amount, int events, Instant now) {
+    return tx.preparedQuery(RELEASE).execute(Tuple.of(accountId, amount, events, utc(now)))
+      .map(AccountRepository::reservation);
+  }
+
+  public Future<BigDecimal> positionQuantity(UUID accountId, String instrumentId) {
+    return pool.preparedQuery(POSITION_QTY).execute(Tuple.of(accountId, instrumentId))
+      .map(rs -> rs.size() == 0 ? BigDecimal.ZERO : rs.iterator().next().getBigDecimal("quantity"));
+  }
+
+  private static Reservation reservation(RowSet<Row> rs) {
+    if (rs.size() == 0) return null;
+    Row r = rs.iterator().next();
+    return new Reservation(r.getBigDecimal("balance"), r.getBigDecimal("reserved"), r.getLong("event_seq"));
+  }
+
+  private static Account first(RowSet<Row> rs) {
+    return rs.size() == 0 ? null : fromRow(rs.iterator().next());
+  }
+
+  static Account fromRow(Row r) {
+    return new Account(r.getUUID("id"), r.getString("tenant_id"), r.getString("owner_id"), r.getString("name"),
+      r.getString("currency"), r.getBigDecimal("balance"), r.getBigDecimal("reserved"),
+      r.getBigDecimal("max_order_notional"), r.getBigDecimal("max_position_quantity"),
+      r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").toInstant());
+  }
+
+  static OffsetDateTime utc(Instant t) {
+    return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,120 @@
+package io.orion.oms.api;
+
+import io.orion.oms.account.AccountRepository;
+import io.orion.oms.common.ErrorCode;
+import io.orion.oms.common.Problem;
+import io.orion.oms.config.OrionConfig;
+import io.orion.oms.instrument.InstrumentRepository;
+import io.orion.oms.order.OrderRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.JWTAuthHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+
+import java.time.Clock;
+
+/**
+ * The HTTP front: a router built from {@code openapi.yaml} (a request the contract rejects never
+ * reaches a handler), JWT authentication, the contract itself and its Swagger UI rendering.
+ */
+public final class ApiVerticle extends VerticleBase {
+  static final String CONTRACT = "openapi.yaml";
+  private static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/5.17.14";
+
+  /** Everything the handlers use; shared by all instances of this verticle. */
+  public record Deps(OrionConfig config, Pool pool, RedisAPI redis, JWTAuth jwt, Clock clock) {}
+
+  private final Deps deps;
+  private HttpServer server;
+
+  public ApiVerticle(Deps deps) {
+    this.deps = deps;
+  }
+
+  @Override
+  public Future<?> start() {
+    return OpenAPIContract.from(vertx, CONTRACT)
+      .map(this::apiRouter)
+      .compose(api -> {
+        Router root = Router.router(vertx);
+        root.route("/api/v1/*").subRouter(api);
+        root.get("/openapi.yaml").handler(this::serveContract);
+        root.get("/api/docs").handler(this::serveDocsIndex);
+        root.get("/api/docs/*").handler(StaticHandler.create(SWAGGER_UI));
+        root.errorHandler(404, ctx -> Endpoints.problem(ctx, Problem.of(ErrorCode.NOT_FOUND,
+          "No such resource: " + ctx.request().path())));
+        root.errorHandler(405, ctx -> Endpoints.problem(ctx, Problem.of(ErrorCode.METHOD_NOT_ALLOWED,
+          "Method not allowed on " + ctx.request().path())));
+        root.errorHandler(500, ctx -> Endpoints.internalError(ctx, ctx.failure()));
+        HttpServerOptions options = new HttpServerOptions().setHost(deps.config().http().host())
+          .setPort(deps.config().http().port()).setTcpNoDelay(true).setCompressionSupported(true);
+        return vertx.createHttpServer(options).requestHandler(root).listen();
+      })
+      .onSuccess(s -> server = s);
+  }
+
+  /** The port actually bound (differs from the configured one when that is 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  private Router apiRouter(OpenAPIContract contract) {
+    RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    rb.rootHandler(BodyHandler.create().setBodyLimit(deps.config().http().bodyLimitBytes()));
+    rb.security("bearerAuth").httpHandler(JWTAuthHandler.create(deps.jwt()));
+
+    OrderRepository orderRepo = new OrderRepository(deps.pool());
+    OrderHandlers orders = new OrderHandlers(vertx.eventBus(), orderRepo);
+    AccountHandlers accounts = new AccountHandlers(new AccountRepository(deps.pool()), deps.clock());
+    SystemHandlers system = new SystemHandlers(new InstrumentRepository(deps.pool()), deps.pool(), deps.redis(),
+      deps.clock());
+
+    new Endpoints(rb, new IdempotencyStore(deps.pool()))
+      .secured("submitOrder", orders::submit)
+      .secured("listOrders", orders::list)
+      .secured("bulkCancelOrders", orders::bulkCancel)
+      .secured("getOrder", orders::get)
+      .secured("cancelOrder", orders::cancel)
+      .secured("cancelOrderPost", orders::cancelPost)
+      .secured("getOrderByRef", orders::getByRef)
+      .secured("getOrderFills", orders::fills)
+      .secured("getOrderHistory", orders::history)
+      .secured("getOrderAudit", orders::audit)
+      .secured("createAccount", accounts::create)
+      .secured("listAccounts", accounts::list)
+      .secured("getAccount", accounts::get)
+      .secured("listInstruments", system::instruments)
+      .open("getHealth", system::health)
+      .open("getOrdersHealth", system::ordersHealth);
+    Router router = rb.createRouter();
+    router.errorHandler(404, ctx -> Endpoints.problem(ctx, Problem.of(ErrorCode.NOT_FOUND,
+      "No such resource: " + ctx.request().path())));
+    router.errorHandler(405, ctx -> Endpoints.problem(ctx, Problem.of(ErrorCode.METHOD_NOT_ALLOWED,
+      "Method not allowed on " + ctx.request().path())));
+    return router;
+  }
+
+  /** Swagger UI's page, pointed at our contract; "/api/docs" and "/api/docs/" both land here. */
+  private void serveDocsIndex(RoutingContext ctx) {
+    String path = ctx.request().path();
+    if (path.equals("/api/docs")) ctx.redirect("/api/docs/");
+    else if (path.equals("/api/docs/") || path.equals("/api/docs/index.html")) {
+      ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").sendFile("webroot/api-docs/index.html");
+    } else ctx.next();
+  }
+
+  private void serveContract(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "application/yaml").sendFile(CONTRACT);
+  }
+}

@@ -1,0 +1,83 @@
+package io.orion.oms.api;
+
+import io.orion.oms.common.ErrorCode;
+import io.orion.oms.common.FieldError;
+import io.orion.oms.common.Problem;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorException;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the contract validator's rejection into a problem naming every bad field. The exception's own
+ * message names one; its output unit lists them all.
+ */
+final class ContractErrors {
+  private static final Pattern PARAM = Pattern.compile("(?:query|path|header|cookie) parameter ([\\w-]+)");
+  private static final Pattern QUOTED = Pattern.compile("['\"]([^'\"]+)['\"]");
+
+  private ContractErrors() {}
+
+  static Problem toProblem(ValidatorException e) {
+    Map<String, FieldError> byField = new LinkedHashMap<>();
+    String param = first(PARAM, e.getMessage());
+    if (e instanceof SchemaValidationException sve && sve.getOutputUnit() != null) {
+      List<OutputUnit> errors = sve.getOutputUnit().getErrors();
+      if (errors != null) {
+        for (OutputUnit u : errors) {
+          String field = param != null ? param : field(u);
+          // later errors are the more specific ones (e.g. a pattern rather than "any of the types")
+          byField.put(field, new FieldError(field, keyword(u), u.getError()));
+        }
+      }
+    }
+    if (byField.isEmpty()) {
+      String field = param != null ? param : "body";
+      byField.put(field, new FieldError(field, "INVALID", e.getMessage()));
+    }
+    List<FieldError> list = List.copyOf(byField.values());
+    return Problem.invalid(ErrorCode.VALIDATION_FAILED, "The request has " + list.size() + " invalid field"
+      + (list.size() > 1 ? "s" : "") + ": " + String.join(", ", byField.keySet()), list);
+  }
+
+  /** JSON pointer of the instance ("/riskLimits/maxOrderNotional") as a dotted field name. */
+  private static String field(OutputUnit u) {
+    String loc = u.getInstanceLocation() == null ? "" : u.getInstanceLocation();
+    loc = loc.replaceFirst("^#", "").replaceFirst("^/", "").replace('/', '.');
+    String keyword = u.getKeywordLocation() == null ? "" : u.getKeywordLocation();
+    if (keyword.endsWith("/required") || keyword.endsWith("/additionalProperties")
+      || keyword.endsWith("/unevaluatedProperties")) {
+      String name = first(QUOTED, u.getError());
+      if (name != null && !loc.equals(name) && !loc.endsWith("." + name)) return loc.isEmpty() ? name : loc + "." + name;
+    }
+    return loc.isEmpty() ? "body" : loc;
+  }
+
+  private static String keyword(OutputUnit u) {
+    String k = u.getKeywordLocation() == null ? "" : u.getKeywordLocation();
+    int i = k.lastIndexOf('/');
+    String last = i >= 0 ? k.substring(i + 1) : k;
+    return switch (last) {
+      case "required" -> "REQUIRED";
+      case "additionalProperties", "unevaluatedProperties" -> "NOT_ALLOWED";
+      case "enum", "const" -> "NOT_ONE_OF";
+      case "type" -> "WRONG_TYPE";
+      case "format" -> "INVALID_FORMAT";
+      case "pattern" -> "INVALID_FORMAT";
+      case "minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum" -> "OUT_OF_RANGE";
+      case "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties" -> "INVALID_LENGTH";
+      default -> "INVALID";
+    };
+  }
+
+  private static String first(Pattern p, String text) {
+    if (text == null) return null;
+    Matcher m = p.matcher(text);
+    return m.find() ? m.group(1) : null;
+  }
+}

@@ -1,0 +1,211 @@
+package io.orion.oms.api;
+
+import io.orion.oms.auth.Caller;
+import io.orion.oms.common.ErrorCode;
+import io.orion.oms.common.Problem;
+import io.orion.oms.common.ProblemException;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.validation.ValidatorException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * Binds operations of the contract to handlers, and does what every operation needs: the caller from
+ * the token, the {@code Idempotency-Key} protocol, and rendering replies and problems. A handler only
+ * turns an {@link ApiRequest} into a {@link Reply} (or fails with a {@link ProblemException}).
+ */
+final class Endpoints {
+  private static final Logger log = LoggerFactory.getLogger(Endpoints.class);
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  /** An operation's handler. */
+  interface Operation {
+    Future<Reply> handle(ApiRequest request);
+  }
+
+  private final RouterBuilder builder;
+  private final IdempotencyStore idempotency;
+
+  Endpoints(RouterBuilder builder, IdempotencyStore idempotency) {
+    this.builder = builder;
+    this.idempotency = idempotency;
+  }
+
+  /** An operation that needs a verified caller. */
+  Endpoints secured(String operationId, Operation op) {
+    return bind(operationId, ctx -> {
+      // the verified claims; sub and exp are kept apart from the principal by the JWT provider
+      Caller caller = ctx.user() == null ? null : Caller.fromClaims(ctx.user().attributes().getJsonObject("accessToken"));
+      if (caller == null) {
+        problem(ctx, Problem.of(ErrorCode.UNAUTHORIZED, "The token lacks a required claim (sub, tenant or exp)"));
+        return;
+      }
+      String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
+      if (key != null && ctx.request().method() != HttpMethod.GET) {
+        runIdempotent(ctx, caller, key, op);
+      } else {
+        run(ctx, new ApiRequest(ctx, caller), op);
+      }
+    });
+  }
+
+  /** An operation open to anyone (health). */
+  Endpoints open(String operationId, Operation op) {
+    return bind(operationId, ctx -> run(ctx, new ApiRequest(ctx, null), op));
+  }
+
+  private Endpoints bind(String operationId, io.vertx.core.Handler<RoutingContext> handler) {
+    OpenAPIRoute route = builder.getRoute(operationId);
+    if (route == null) throw new IllegalStateException("No operation " + operationId + " in the contract");
+    route.addHandler(handler).addFailureHandler(Endpoints::failure);
+    return this;
+  }
+
+  private void run(RoutingContext ctx, ApiRequest req, Operation op) {
+    invoke(req, op).onComplete(ar -> {
+      if (ar.succeeded()) write(ctx, ar.result());
+      else fail(ctx, ar.cause());
+    });
+  }
+
+  private void runIdempotent(RoutingContext ctx, Caller caller, String key, Operation op) {
+    String hash = requestHash(ctx);
+    idempotency.claim(caller.tenant(), caller.userId(), key, hash).onComplete(claimed -> {
+      if (claimed.failed()) {
+        fail(ctx, claimed.cause());
+        return;
+      }
+      IdempotencyStore.Claim claim = claimed.result();
+      if (claim instanceof IdempotencyStore.Replay r) {
+        ctx.response().putHeader("Idempotent-Replayed", "true");
+        writeRaw(ctx, r.reply().status(), r.reply().body(), r.contentType());
+      } else if (claim instanceof IdempotencyStore.Mismatch) {
+        problem(ctx, Problem.of(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+          "Idempotency-Key '" + key + "' was already used with a different request"));
+      } else if (claim instanceof IdempotencyStore.InProgress) {
+        problem(ctx, Problem.of(ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS,
+          "A request with Idempotency-Key '" + key + "' is still being processed; retry shortly"));
+      } else {
+        invoke(new ApiRequest(ctx, caller), op).onComplete(ar -> finishIdempotent(ctx, caller, key, ar));
+      }
+    });
+  }
+
+  /** 4xx answers are kept like successes (the same request would fail the same way); a 5xx frees the key. */
+  private void finishIdempotent(RoutingContext ctx, Caller caller, String key, io.vertx.core.AsyncResult<Reply> ar) {
+    if (ar.succeeded()) {
+      Reply reply = ar.result();
+      idempotency.complete(caller.tenant(), caller.userId(), key, reply.status(), reply.body(), "application/json")
+        .onComplete(x -> write(ctx, reply));
+    } else if (ar.cause() instanceof ProblemException pe && pe.problem().status() < 500) {
+      JsonObject body = Problems.body(pe.problem(), ctx.request().path(), null);
+      idempotency.complete(caller.tenant(), caller.userId(), key, pe.problem().status(), body, Problems.MEDIA_TYPE)
+        .onComplete(x -> writeRaw(ctx, pe.problem().status(), body, Problems.MEDIA_TYPE));
+    } else {
+      idempotency.release(caller.tenant(), caller.userId(), key).onComplete(x -> fail(ctx, ar.cause()));
+    }
+  }
+
+  private static Future<Reply> invoke(ApiRequest req, Operation op) {
+    try {
+      return op.handle(req);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** Method, path, query and the exact body bytes: "the same request" for an idempotency key. */
+  private static String requestHash(RoutingContext ctx) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update((ctx.request().method().name() + " " + ctx.request().uri() + "\n").getBytes(StandardCharsets.UTF_8));
+      if (ctx.body() != null && ctx.body().buffer() != null) md.update(ctx.body().buffer().getBytes());
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void write(RoutingContext ctx, Reply reply) {
+    reply.headers().forEach((k, v) -> ctx.response().putHeader(k, v));
+    writeRaw(ctx, reply.status(), reply.body(), "application/json");
+  }
+
+  private static void writeRaw(RoutingContext ctx, int status, JsonObject body, String contentType) {
+    if (ctx.response().ended()) return;
+    ctx.response().setStatusCode(status);
+    if (body == null) {
+      ctx.response().end();
+    } else {
+      ctx.response().putHeader("Content-Type", contentType).end(body.toBuffer());
+    }
+  }
+
+  static void problem(RoutingContext ctx, Problem p) {
+    writeRaw(ctx, p.status(), Problems.body(p, ctx.request().path(), null), Problems.MEDIA_TYPE);
+  }
+
+  /** Any failure of a handler: a problem it chose, or a 500 whose errorId is in the log. */
+  static void fail(RoutingContext ctx, Throwable cause) {
+    if (cause instanceof ProblemException pe) {
+      problem(ctx, pe.problem());
+    } else if (cause instanceof DecodeException de) {
+      problem(ctx, Problem.of(ErrorCode.MALFORMED_REQUEST, de.getMessage()));
+    } else {
+      internalError(ctx, cause);
+    }
+  }
+
+  static void internalError(RoutingContext ctx, Throwable cause) {
+    String errorId = UUID.randomUUID().toString();
+    log.error("errorId={} {} {} failed", errorId, ctx.request().method(), ctx.request().path(), cause);
+    Problem p = Problem.of(ErrorCode.INTERNAL_ERROR, "An internal error occurred; quote errorId " + errorId);
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(500).putHeader("Content-Type", Problems.MEDIA_TYPE)
+        .end(Problems.body(p, ctx.request().path(), errorId).toBuffer());
+    }
+  }
+
+  /** Failures raised before a handler runs: contract validation, authentication, body size. */
+  static void failure(RoutingContext ctx) {
+    Throwable f = ctx.failure();
+    int status = ctx.statusCode();
+    if (f instanceof HttpException he) {
+      status = he.getStatusCode();
+      if (he.getCause() instanceof ValidatorException ve) {
+        problem(ctx, ContractErrors.toProblem(ve));
+        return;
+      }
+    }
+    switch (status) {
+      case 401 -> {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        problem(ctx, Problem.of(ErrorCode.UNAUTHORIZED, "A valid bearer token is required"));
+      }
+      case 403 -> problem(ctx, Problem.of(ErrorCode.FORBIDDEN, "Not allowed"));
+      case 404 -> problem(ctx, Problem.of(ErrorCode.NOT_FOUND, "No such resource: " + ctx.request().path()));
+      case 405 -> problem(ctx, Problem.of(ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed"));
+      case 413 -> problem(ctx, Problem.of(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large"));
+      case 415 -> problem(ctx, Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json"));
+      case 400 -> problem(ctx, Problem.of(ErrorCode.VALIDATION_FAILED,
+        f == null ? "Bad request" : String.valueOf(f.getMessage())));
+      default -> {
+        if (f instanceof ProblemException || f instanceof DecodeException) fail(ctx, f);
+        else internalError(ctx, f);
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.orion.oms.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+/**
+ * All SQL on {@code idempotency_keys}. A key is claimed before the operation runs, so two concurrent
+ * requests with one key cannot both act; a key older than the retention window may be reused.
+ */
+final class IdempotencyStore {
+  static final int RETENTION_HOURS = 24;
+
+  private static final String CLAIM = """
+    INSERT INTO idempotency_keys (tenant_id, user_id, idem_key, request_hash, status, created_at)
+    VALUES ($1, $2, $3, $4, 'in_progress', now())
+    ON CONFLICT (tenant_id, user_id, idem_key) DO UPDATE
+      SET request_hash = EXCLUDED.request_hash, status = 'in_progress', response_status = NULL,
+          response_body = NULL, response_type = NULL, created_at = now(), completed_at = NULL
+      WHERE idempotency_keys.created_at < now() - make_interval(hours => $5)
+    RETURNING 1""";
+  private static final String FIND =
+    "SELECT request_hash, status, response_status, response_body, response_type FROM idempotency_keys"
+      + " WHERE tenant_id = $1 AND user_id = $2 AND idem_key = $3";
+  private static final String COMPLETE = """
+    UPDATE idempotency_keys SET status = 'completed', response_status = $4, response_body = $5, response_type = $6,
+      completed_at = now() WHERE tenant_id = $1 AND user_id = $2 AND idem_key = $3""";
+  private static final String RELEASE =
+    "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND user_id = $2 AND idem_key = $3 AND status = 'in_progress'";
+
+  /** What claiming a key found: go ahead, replay a stored reply, or a conflict. */
+  sealed interface Claim permits Proceed, Replay, Mismatch, InProgress {}
+  record Proceed() implements Claim {}
+  record Replay(Reply reply, String contentType) implements Claim {}
+  record Mismatch() implements Claim {}
+  record InProgress() implements Claim {}
+
+  private final Pool pool;
+
+  IdempotencyStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Claim> claim(String tenant, String user, String key, String hash) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(tenant, user, key, hash, RETENTION_HOURS)).compose(rs -> {
+      if (rs.size() > 0) return Future.succeededFuture(new Proceed());
+      return pool.preparedQuery(FIND).execute(Tuple.of(tenant, user, key)).map(found -> {
+        if (found.size() == 0) return new InProgress(); // deleted in between by a failed first attempt: retry later
+        Row r = found.iterator().next();
+        if (!r.getString("request_hash").equals(hash)) return new Mismatch();
+        if (!"completed".equals(r.getString("status"))) return new InProgress();
+        String body = r.getString("response_body");
+        return new Replay(new Reply(r.getInteger("response_status"), body == null ? null : new JsonObject(body),
+          Map.of()), r.getString("response_type"));
+      });
+    });
+  }
+
+  Future<Void> complete(String tenant, String user, String key, int status, JsonObject body, String contentType) {
+    return pool.preparedQuery(COMPLETE)
+      .execute(Tuple.of(tenant, user, key, status, body == null ? null : body.encode(), contentType)).mapEmpty();
+  }
+
+  /** After a server-side failure the key is freed so that the client's retry runs again. */
+  Future<Void> release(String tenant, String user, String key) {
+    return pool.preparedQuery(RELEASE).execute(Tuple.of(tenant, user, key)).mapEmpty();
+  }
+
+  static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,163 @@
+package io.orion.oms.api;
+
+import io.orion.oms.common.BusResult;
+import io.orion.oms.common.ErrorCode;
+import io.orion.oms.common.FieldError;
+import io.orion.oms.common.Problem;
+import io.orion.oms.common.ProblemException;
+import io.orion.oms.order.NewOrder;
+import io.orion.oms.order.Order;
+import io.orion.oms.order.OrderQuery;
+import io.orion.oms.order.OrderRepository;
+import io.orion.oms.order.OrderStatus;
+import io.orion.oms.order.OrderVerticle;
+import io.orion.oms.order.Side;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The order operations: writes go to the OrderVerticle over the bus, reads straight to the repository. */
+final class OrderHandlers {
+  private final EventBus bus;
+  private final OrderRepository orders;
+
+  OrderHandlers(EventBus bus, OrderRepository orders) {
+    this.bus = bus;
+    this.orders = orders;
+  }
+
+  Future<Reply> submit(ApiRequest req) {
+    NewOrder order = NewOrder.fromApi(req.body());
+    JsonObject cmd = new JsonObject().put("caller", req.caller().toJson()).put("order", order.toBusJson());
+    return request(OrderVerticle.SUBMIT, cmd).map(v -> {
+      Order o = Order.fromBusJson(v.getJsonObject("order"));
+      boolean created = v.getBoolean("created");
+      return Reply.of(created ? 201 : 200, o.toApiJson(),
+        Map.of("Location", "/api/v1/orders/" + o.id(), "ETag", etag(o)));
+    });
+  }
+
+  Future<Reply> list(ApiRequest req) {
+    String clientId = req.queryString("clientId");
+    OrderQuery q = new OrderQuery(clientId == null ? null : UUID.fromString(clientId), req.queryString("instrumentId"),
+      statuses(req.queryString("statuses")), side(req.queryString("side")), time(req.queryString("fromDate")),
+      time(req.queryString("toDate")), req.queryInt("page", 1), req.queryInt("limit", 50));
+    return orders.list(req.caller(), q).map(page -> {
+      JsonArray data = new JsonArray();
+      page.orders().forEach(o -> data.add(o.toApiJson()));
+      long totalPages = (page.total() + q.limit() - 1) / q.limit();
+      return Reply.ok(new JsonObject().put("data", data).put("total", page.total()).put("page", q.page())
+        .put("limit", q.limit()).put("totalPages", totalPages));
+    });
+  }
+
+  Future<Reply> get(ApiRequest req) {
+    return visible(req).map(o -> Reply.of(200, o.toApiJson(), Map.of("ETag", etag(o))));
+  }
+
+  Future<Reply> getByRef(ApiRequest req) {
+    String ref = req.path("orderRef");
+    return orders.findVisibleByRef(req.caller(), ref)
+      .compose(o -> o == null ? notFound(ref) : Future.succeededFuture(Reply.of(200, o.toApiJson(), Map.of("ETag", etag(o)))));
+  }
+
+  Future<Reply> fills(ApiRequest req) {
+    return visible(req).compose(o -> orders.fills(o.id())).map(a -> Reply.ok(new JsonObject().put("data", a)));
+  }
+
+  Future<Reply> history(ApiRequest req) {
+    return visible(req).compose(o -> orders.modifications(o.id())).map(a -> Reply.ok(new JsonObject().put("data", a)));
+  }
+
+  Future<Reply> audit(ApiRequest req) {
+    return visible(req).compose(o -> orders.audit(o.id()))
+      .map(a -> Reply.ok(new JsonObject().put("data", a).put("total", a.size())));
+  }
+
+  Future<Reply> cancel(ApiRequest req) {
+    return cancelOne(req, req.pathUuid("id"), req.queryString("reason"))
+      .map(o -> Reply.of(200, o.toApiJson(), Map.of("ETag", etag(o))));
+  }
+
+  Future<Reply> cancelPost(ApiRequest req) {
+    return cancelOne(req, req.pathUuid("id"), req.body().getString("reason"))
+      .map(o -> Reply.of(200, o.toApiJson(), Map.of("ETag", etag(o))));
+  }
+
+  /** One result per id, in the order given; one order's failure does not stop the others. */
+  Future<Reply> bulkCancel(ApiRequest req) {
+    String reason = req.queryString("reason");
+    List<String> ids = List.of(req.queryString("ids").split(","));
+    List<Future<JsonObject>> results = new ArrayList<>();
+    for (String raw : ids) {
+      String id = raw.trim();
+      results.add(cancelOne(req, UUID.fromString(id), reason).transform(ar -> {
+        JsonObject r = new JsonObject().put("orderId", id);
+        if (ar.succeeded()) return Future.succeededFuture(r.put("ok", true).put("status", ar.result().status().wire()));
+        if (ar.cause() instanceof ProblemException pe) {
+          return Future.succeededFuture(r.put("ok", false).put("code", pe.problem().code().name())
+            .put("detail", pe.problem().detail()));
+        }
+        return Future.failedFuture(ar.cause());
+      }));
+    }
+    return Future.all(results).map(all -> {
+      JsonArray out = new JsonArray();
+      results.forEach(f -> out.add(f.result()));
+      return Reply.ok(new JsonObject().put("results", out));
+    });
+  }
+
+  private Future<Order> cancelOne(ApiRequest req, UUID id, String reason) {
+    JsonObject cmd = new JsonObject().put("caller", req.caller().toJson()).put("orderId", id.toString())
+      .put("reason", reason);
+    return request(OrderVerticle.CANCEL, cmd).map(v -> Order.fromBusJson(v.getJsonObject("order")));
+  }
+
+  private Future<Order> visible(ApiRequest req) {
+    UUID id = req.pathUuid("id");
+    return orders.findVisible(req.caller(), id).compose(o -> o == null ? notFound(id.toString()) : Future.succeededFuture(o));
+  }
+
+  private Future<JsonObject> request(String address, JsonObject cmd) {
+    return bus.<JsonObject>request(address, cmd).compose(m -> BusResult.unwrap(m.body()));
+  }
+
+  static String etag(Order o) {
+    return "\"" + o.version() + "\"";
+  }
+
+  private static <T> Future<T> notFound(String id) {
+    return Future.failedFuture(new ProblemException(Problem.of(ErrorCode.ORDER_NOT_FOUND, "No order " + id)));
+  }
+
+  private static List<OrderStatus> statuses(String csv) {
+    if (csv == null) return null;
+    List<OrderStatus> list = new ArrayList<>();
+    for (String s : csv.split(",")) {
+      try {
+        list.add(OrderStatus.fromWire(s.trim()));
+      } catch (IllegalArgumentException e) {
+        throw new ProblemException(Problem.invalid(ErrorCode.VALIDATION_FAILED, "Unknown status '" + s + "'",
+          List.of(new FieldError("statuses", "NOT_ONE_OF", "'" + s + "' is not an order status"))));
+      }
+    }
+    return list;
+  }
+
+  private static Side side(String s) {
+    return s == null ? null : Side.fromWire(s);
+  }
+
+  private static Instant time(String s) {
+    return s == null ? null : OffsetDateTime.parse(s).toInstant();
+  }
+}

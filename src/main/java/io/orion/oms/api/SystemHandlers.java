@@ -1,0 +1,66 @@
+package io.orion.oms.api;
+
+import io.orion.oms.instrument.InstrumentRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Instruments and health. Readiness answers 503 when the database, the system of record, is down. */
+final class SystemHandlers {
+  private static final long PROBE_TIMEOUT_MS = 2000;
+
+  private final InstrumentRepository instruments;
+  private final Pool pool;
+  private final RedisAPI redis;
+  private final Clock clock;
+
+  SystemHandlers(InstrumentRepository instruments, Pool pool, RedisAPI redis, Clock clock) {
+    this.instruments = instruments;
+    this.pool = pool;
+    this.redis = redis;
+    this.clock = clock;
+  }
+
+  Future<Reply> instruments(ApiRequest req) {
+    return instruments.all().map(list -> {
+      JsonArray data = new JsonArray();
+      list.forEach(i -> data.add(i.toApiJson()));
+      return Reply.ok(new JsonObject().put("data", data));
+    });
+  }
+
+  Future<Reply> health(ApiRequest req) {
+    return Future.succeededFuture(Reply.ok(new JsonObject().put("status", "ok").put("timestamp", clock.instant().toString())));
+  }
+
+  Future<Reply> ordersHealth(ApiRequest req) {
+    Future<JsonObject> db = probe(pool.query("SELECT 1").execute().mapEmpty());
+    Future<JsonObject> cache = probe(redis.ping(List.of()).mapEmpty());
+    return Future.join(db, cache).transform(x -> {
+      boolean dbUp = "up".equals(db.result().getString("status"));
+      boolean redisUp = "up".equals(cache.result().getString("status"));
+      String status = !dbUp ? "down" : redisUp ? "ok" : "degraded";
+      JsonObject body = new JsonObject().put("status", status).put("timestamp", clock.instant().toString())
+        .put("dependencies", new JsonObject().put("database", db.result()).put("redis", cache.result()))
+        .put("lps", new JsonArray());
+      return Future.succeededFuture(Reply.of(dbUp ? 200 : 503, body, Map.of("Cache-Control", "no-store")));
+    });
+  }
+
+  private static Future<JsonObject> probe(Future<Void> check) {
+    long start = System.nanoTime();
+    return check.timeout(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS).transform(ar -> {
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      JsonObject r = new JsonObject().put("status", ar.succeeded() ? "up" : "down").put("latencyMs", ms)
+        .put("detail", ar.succeeded() ? null : String.valueOf(ar.cause().getMessage()));
+      return Future.succeededFuture(r);
+    });
+  }
+}

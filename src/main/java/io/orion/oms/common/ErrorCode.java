@@ -1,0 +1,55 @@
+package io.orion.oms.common;
+
+/**
+ * The closed set of error codes a client can see, grouped by the stage that produces them.
+ * The code is the stable contract; titles and details are for humans and may change.
+ */
+public enum ErrorCode {
+  // request: transport, contract and identity
+  VALIDATION_FAILED(Stage.REQUEST, 400, "Request is not valid"),
+  MALFORMED_REQUEST(Stage.REQUEST, 400, "Request body is not valid JSON"),
+  UNAUTHORIZED(Stage.REQUEST, 401, "Authentication required"),
+  FORBIDDEN(Stage.REQUEST, 403, "Not allowed"),
+  NOT_FOUND(Stage.REQUEST, 404, "Resource not found"),
+  METHOD_NOT_ALLOWED(Stage.REQUEST, 405, "Method not allowed"),
+  PAYLOAD_TOO_LARGE(Stage.REQUEST, 413, "Request body too large"),
+  UNSUPPORTED_MEDIA_TYPE(Stage.REQUEST, 415, "Unsupported media type"),
+  IDEMPOTENCY_KEY_REUSED(Stage.REQUEST, 422, "Idempotency key reused with a different request"),
+  IDEMPOTENCY_KEY_IN_PROGRESS(Stage.REQUEST, 409, "A request with this idempotency key is still being processed"),
+
+  // validation: instrument rules and order-type fields
+  UNKNOWN_INSTRUMENT(Stage.VALIDATION, 400, "Unknown instrument"),
+  INVALID_ORDER(Stage.VALIDATION, 400, "Order is not valid"),
+
+  // risk: balance and account limits
+  INSUFFICIENT_FUNDS(Stage.RISK, 400, "Insufficient funds"),
+  RISK_LIMIT_EXCEEDED(Stage.RISK, 400, "Risk limit exceeded"),
+  UNSUPPORTED_CURRENCY(Stage.RISK, 400, "No conversion to the account currency"),
+
+  // lifecycle: state of orders and accounts
+  ACCOUNT_NOT_FOUND(Stage.LIFECYCLE, 404, "Account not found"),
+  ORDER_NOT_FOUND(Stage.LIFECYCLE, 404, "Order not found"),
+  ORDER_NOT_MODIFIABLE(Stage.LIFECYCLE, 409, "Order cannot be modified in its current state"),
+  ORDER_NOT_CANCELLABLE(Stage.LIFECYCLE, 409, "Order cannot be cancelled in its current state"),
+  VERSION_MISMATCH(Stage.LIFECYCLE, 412, "Order was changed by someone else"),
+
+  // service
+  SERVICE_UNAVAILABLE(Stage.SERVICE, 503, "Service unavailable"),
+  INTERNAL_ERROR(Stage.SERVICE, 500, "Internal error");
+
+  public enum Stage { REQUEST, VALIDATION, RISK, ROUTING, LP, LIFECYCLE, SERVICE }
+
+  private final Stage stage;
+  private final int httpStatus;
+  private final String title;
+
+  ErrorCode(Stage stage, int httpStatus, String title) {
+    this.stage = stage;
+    this.httpStatus = httpStatus;
+    this.title = title;
+  }
+
+  public Stage stage() { return stage; }
+  public int httpStatus() { return httpStatus; }
+  public String title() { return title; }
+}

@@ -1,0 +1,78 @@
+package io.orion.oms.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/** Typed, key-naming reads of one section of the configuration JSON. */
+final class Conf {
+  private final JsonObject json;
+  private final String prefix;
+
+  Conf(JsonObject json, String prefix) {
+    this.json = json == null ? new JsonObject() : json;
+    this.prefix = prefix;
+  }
+
+  String key(String name) {
+    return prefix.isEmpty() ? name : prefix + "." + name;
+  }
+
+  Conf section(String name) {
+    Object v = json.getValue(name);
+    if (v != null && !(v instanceof JsonObject)) throw new ConfigException(key(name), "must be an object");
+    return new Conf((JsonObject) v, key(name));
+  }
+
+  String string(String name, String def) {
+    Object v = json.getValue(name);
+    if (v == null) return def;
+    if (!(v instanceof String s)) throw new ConfigException(key(name), "must be a string, got " + v);
+    return s.isBlank() ? def : s;
+  }
+
+  String requiredString(String name) {
+    String s = string(name, null);
+    if (s == null) throw new ConfigException(key(name), "is required");
+    return s;
+  }
+
+  int integer(String name, int def, int min, int max) {
+    Object v = json.getValue(name);
+    if (v == null) return def;
+    long n;
+    if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) n = num.longValue();
+    else if (v instanceof String s && s.trim().matches("-?\\d{1,18}")) n = Long.parseLong(s.trim());
+    else throw new ConfigException(key(name), "must be an integer, got '" + v + "'");
+    if (n < min || n > max) throw new ConfigException(key(name), "must be between " + min + " and " + max + ", got " + n);
+    return (int) n;
+  }
+
+  boolean bool(String name, boolean def) {
+    Object v = json.getValue(name);
+    if (v == null) return def;
+    if (v instanceof Boolean b) return b;
+    if (v instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) return Boolean.parseBoolean(s);
+    throw new ConfigException(key(name), "must be true or false, got '" + v + "'");
+  }
+
+  BigDecimal decimal(String name, BigDecimal def) {
+    Object v = json.getValue(name);
+    if (v == null) return def;
+    try {
+      return new BigDecimal(v.toString());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key(name), "must be a decimal number, got '" + v + "'");
+    }
+  }
+
+  List<String> strings(String name, List<String> def) {
+    Object v = json.getValue(name);
+    if (v == null) return def;
+    if (v instanceof String s) return List.of(s.split("\\s*,\\s*"));
+    if (v instanceof JsonArray a) return a.stream().map(String::valueOf).toList();
+    throw new ConfigException(key(name), "must be a list of strings");
+  }
+}

@@ -1,0 +1,101 @@
+package io.orion.oms.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The whole configuration, one typed record per area. Defaults live in {@code conf/orion.json};
+ * {@link ConfigLoader} applies {@code ORION_*} environment overrides before these records are built,
+ * and every check names the key it rejects.
+ */
+public record OrionConfig(Path dataDir, Http http, Database database, Redis redis, Jwt jwt, Demo demo) {
+
+  /** HTTP listener. {@code publicUrl} is what start-up prints; by default derived from host and port. */
+  public record Http(String host, int port, int instances, int bodyLimitBytes, String publicUrl) {
+    static Http from(Conf c) {
+      return new Http(c.string("host", "0.0.0.0"), c.integer("port", 8080, 0, 65535),
+        c.integer("instances", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64),
+        c.integer("bodyLimitBytes", 65536, 1024, 16 * 1024 * 1024), c.string("publicUrl", null));
+    }
+  }
+
+  /**
+   * PostgreSQL. With no {@code url} the service starts an embedded server under the data directory on a
+   * free port, durable ({@code fsync} and {@code synchronous_commit} on) unless {@code embeddedDurable} is false.
+   */
+  public record Database(String url, int poolSize, boolean embeddedDurable, int embeddedPort) {
+    static Database from(Conf c) {
+      String url = c.string("url", null);
+      if (url != null && !url.matches("^(postgres|postgresql)://.+")) {
+        throw new ConfigException(c.key("url"), "must be a postgresql:// URL, got '" + url + "'");
+      }
+      return new Database(url, c.integer("poolSize", 16, 1, 512), c.bool("embeddedDurable", true),
+        c.integer("embeddedPort", 0, 0, 65535));
+    }
+
+    public boolean embedded() {
+      return url == null;
+    }
+  }
+
+  /** Redis (rate-limit counters, latest quotes: nothing that loses an order if lost). */
+  public record Redis(String url, String keyPrefix, int embeddedPort) {
+    static Redis from(Conf c) {
+      String url = c.string("url", null);
+      if (url != null && !url.matches("^rediss?://.+")) {
+        throw new ConfigException(c.key("url"), "must be a redis:// URL, got '" + url + "'");
+      }
+      return new Redis(url, c.string("keyPrefix", "orion:"), c.integer("embeddedPort", 0, 0, 65535));
+    }
+
+    public boolean embedded() {
+      return url == null;
+    }
+  }
+
+  /**
+   * JWT bearer tokens. {@code algorithm} is pinned: HS256 with a secret (from {@code secret}, else a key
+   * generated once into the data directory), or RS256/ES256 with {@code publicKeyPem} (verification only).
+   */
+  public record Jwt(String algorithm, String issuer, String audience, String secret, String publicKeyPem,
+                    int leewaySeconds, int demoTokenTtlMinutes) {
+    static Jwt from(Conf c) {
+      String alg = c.string("algorithm", "HS256");
+      if (!List.of("HS256", "RS256", "ES256").contains(alg)) {
+        throw new ConfigException(c.key("algorithm"), "must be HS256, RS256 or ES256, got '" + alg + "'");
+      }
+      String pem = c.string("publicKeyPem", null);
+      if (!alg.equals("HS256") && pem == null) {
+        throw new ConfigException(c.key("publicKeyPem"), "is required when jwt.algorithm is " + alg);
+      }
+      String secret = c.string("secret", null);
+      if (secret != null && secret.length() < 32) {
+        throw new ConfigException(c.key("secret"), "must be at least 32 characters");
+      }
+      return new Jwt(alg, c.requiredString("issuer"), c.requiredString("audience"), secret, pem,
+        c.integer("leewaySeconds", 5, 0, 300), c.integer("demoTokenTtlMinutes", 720, 1, 525600));
+    }
+  }
+
+  /** The demo tenant seeded on first start: a trader with a funded account and an admin. */
+  public record Demo(boolean enabled, String tenant, String traderId, String adminId, String accountName,
+                     String currency, BigDecimal balance) {
+    static Demo from(Conf c) {
+      BigDecimal balance = c.decimal("balance", new BigDecimal("1000000.00"));
+      if (balance.signum() < 0) throw new ConfigException(c.key("balance"), "must not be negative");
+      return new Demo(c.bool("enabled", true), c.string("tenant", "demo"), c.string("traderId", "demo-trader"),
+        c.string("adminId", "demo-admin"), c.string("accountName", "Demo trading account"),
+        c.string("currency", "USD"), balance);
+    }
+  }
+
+  public static OrionConfig fromJson(JsonObject json) {
+    Conf root = new Conf(json, "");
+    Path dataDir = Path.of(root.string("dataDir", "./data")).toAbsolutePath().normalize();
+    return new OrionConfig(dataDir, Http.from(root.section("http")), Database.from(root.section("database")),
+      Redis.from(root.section("redis")), Jwt.from(root.section("jwt")), Demo.from(root.section("demo")));
+  }
+}

@@ -1,0 +1,41 @@
+package io.orion.oms.events;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The transactional outbox: events are written in the transaction of the change they describe, numbered
+ * by the account's own {@code seq}, and published only after that transaction commits.
+ */
+public final class Outbox {
+  private static final String INSERT = """
+    INSERT INTO events (tenant_id, account_id, seq, event_type, payload, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6)""";
+
+  /** One event to append; {@code payload} is the public view (never routing or LP internals). */
+  public record Event(String type, JsonObject payload) {}
+
+  /**
+   * Appends events numbered {@code lastSeq - events.size() + 1 .. lastSeq}: the caller took those numbers
+   * from the account row in the same transaction, so seqs never collide or skip.
+   */
+  public Future<Void> append(SqlClient tx, String tenant, UUID accountId, long lastSeq, List<Event> events,
+                             Instant now) {
+    long seq = lastSeq - events.size() + 1;
+    OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+    List<Tuple> rows = new ArrayList<>(events.size());
+    for (Event e : events) {
+      rows.add(Tuple.of(tenant, accountId, seq++, e.type(), e.payload(), at));
+    }
+    return tx.preparedQuery(INSERT).executeBatch(rows).mapEmpty();
+  }
+}

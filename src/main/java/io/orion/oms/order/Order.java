@@ -1,0 +1,67 @@
+package io.orion.oms.order;
+
+import io.orion.oms.common.Decimals;
+import io.vertx.core.json.JsonObject;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+/** An order as stored. Immutable: every change produces a new version in PostgreSQL. */
+public record Order(UUID id, String orderRef, String tenantId, UUID accountId, String submittedBy, String clientOrderId,
+                    String instrumentId, Side side, OrderType orderType, TimeInForce timeInForce,
+                    BigDecimal quantity, BigDecimal filledQuantity, BigDecimal price, BigDecimal stopPrice,
+                    BigDecimal pegOffset, BigDecimal trailAmount, BigDecimal averagePrice, Instant expiryDate,
+                    RoutingStrategy routingStrategy, String lpId, OrderStatus status, String rejectReason,
+                    BigDecimal reservedAmount, JsonObject metadata, long version, Instant createdAt,
+                    Instant updatedAt) {
+
+  public BigDecimal remainingQuantity() {
+    return quantity.subtract(filledQuantity);
+  }
+
+  /** The public view served by the API and carried by events: decimals as JSON numbers. */
+  public JsonObject toApiJson() {
+    return new JsonObject()
+      .put("id", id.toString()).put("orderRef", orderRef).put("clientOrderId", clientOrderId)
+      .put("clientId", accountId.toString()).put("instrumentId", instrumentId).put("side", side.wire())
+      .put("orderType", orderType.wire()).put("timeInForce", timeInForce.wire())
+      .put("quantity", quantity).put("filledQuantity", filledQuantity).put("remainingQuantity", remainingQuantity())
+      .put("price", price).put("stopPrice", stopPrice).put("pegOffset", pegOffset).put("trailAmount", trailAmount)
+      .put("averagePrice", averagePrice).put("expiryDate", Json.time(expiryDate))
+      .put("routingStrategy", routingStrategy.wire()).put("lpId", lpId).put("status", status.wire())
+      .put("rejectReason", rejectReason).put("metadata", metadata).put("version", version)
+      .put("createdAt", Json.time(createdAt)).put("updatedAt", Json.time(updatedAt));
+  }
+
+  /** The event-bus form: everything, decimals as strings. */
+  public JsonObject toBusJson() {
+    return new JsonObject()
+      .put("id", id.toString()).put("orderRef", orderRef).put("tenantId", tenantId)
+      .put("accountId", accountId.toString()).put("submittedBy", submittedBy).put("clientOrderId", clientOrderId)
+      .put("instrumentId", instrumentId).put("side", side.wire()).put("orderType", orderType.wire())
+      .put("timeInForce", timeInForce.wire()).put("quantity", Json.dec(quantity))
+      .put("filledQuantity", Json.dec(filledQuantity)).put("price", Json.dec(price))
+      .put("stopPrice", Json.dec(stopPrice)).put("pegOffset", Json.dec(pegOffset))
+      .put("trailAmount", Json.dec(trailAmount)).put("averagePrice", Json.dec(averagePrice))
+      .put("expiryDate", expiryDate == null ? null : expiryDate.toString())
+      .put("routingStrategy", routingStrategy.wire()).put("lpId", lpId).put("status", status.wire())
+      .put("rejectReason", rejectReason).put("reservedAmount", Json.dec(reservedAmount)).put("metadata", metadata)
+      .put("version", version).put("createdAt", createdAt.toString()).put("updatedAt", updatedAt.toString());
+  }
+
+  public static Order fromBusJson(JsonObject j) {
+    String expiry = j.getString("expiryDate");
+    return new Order(UUID.fromString(j.getString("id")), j.getString("orderRef"), j.getString("tenantId"),
+      UUID.fromString(j.getString("accountId")), j.getString("submittedBy"), j.getString("clientOrderId"),
+      j.getString("instrumentId"), Side.fromWire(j.getString("side")), OrderType.fromWire(j.getString("orderType")),
+      TimeInForce.fromWire(j.getString("timeInForce")), Decimals.parse(j.getValue("quantity")),
+      Decimals.parse(j.getValue("filledQuantity")), Decimals.parse(j.getValue("price")),
+      Decimals.parse(j.getValue("stopPrice")), Decimals.parse(j.getValue("pegOffset")),
+      Decimals.parse(j.getValue("trailAmount")), Decimals.parse(j.getValue("averagePrice")),
+      expiry == null ? null : Instant.parse(expiry), RoutingStrategy.fromWire(j.getString("routingStrategy")),
+      j.getString("lpId"), OrderStatus.fromWire(j.getString("status")), j.getString("rejectReason"),
+      Decimals.parse(j.getValue("reservedAmount")), j.getJsonObject("metadata", new JsonObject()),
+      j.getLong("version"), Instant.parse(j.getString("createdAt")), Instant.parse(j.getString("updatedAt")));
+  }
+}

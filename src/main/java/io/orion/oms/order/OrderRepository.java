@@ -1,0 +1,222 @@
+package io.orion.oms.order;
+
+import io.orion.oms.auth.Caller;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * All SQL on orders and what hangs off them (modifications, fills, audit trail). Every read is scoped
+ * to the caller: its tenant, and the accounts it owns unless it sees the whole tenant.
+ */
+public final class OrderRepository {
+  /** Inserted unless the account already has this clientOrderId: then no row comes back. */
+  private static final String INSERT = """
+    INSERT INTO orders (id, order_ref, tenant_id, account_id, submitted_by, client_order_id, instrument_id, side,
+      order_type, time_in_force, quantity, filled_quantity, price, stop_price, peg_offset, trail_amount, expiry_date,
+      routing_strategy, lp_id, status, reserved_amount, metadata, version, created_at, updated_at)
+    VALUES ($1, 'ORD-' || to_char($21 AT TIME ZONE 'UTC', 'YYYYMMDD') || '-' || lpad(nextval('order_ref_seq')::text, 7, '0'),
+      $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 0, $21, $21)
+    ON CONFLICT (account_id, client_order_id) WHERE client_order_id IS NOT NULL DO NOTHING
+    RETURNING *""";
+  private static final String VISIBLE = """
+    SELECT o.* FROM orders o JOIN accounts a ON a.id = o.account_id
+    WHERE o.tenant_id = $2 AND ($3 OR a.owner_id = $4) AND """;
+  private static final String BY_ID = VISIBLE + "o.id = $1";
+  private static final String BY_REF = VISIBLE + "o.order_ref = $1";
+  private static final String BY_ID_FOR_UPDATE = BY_ID + " FOR UPDATE OF o";
+  private static final String BY_CLIENT_ORDER_ID = "SELECT * FROM orders WHERE account_id = $1 AND client_order_id = $2";
+  private static final String OPEN_QUANTITY = """
+    SELECT coalesce(sum(quantity - filled_quantity), 0) AS open FROM orders
+    WHERE account_id = $1 AND instrument_id = $2 AND side = $3
+      AND status IN ('pending', 'working', 'partial_fill', 'pending_cancel', 'pending_replace')""";
+  private static final String SET_STATUS = """
+    UPDATE orders SET status = $2, reserved_amount = $3, version = version + 1, updated_at = $4
+    WHERE id = $1 RETURNING *""";
+  private static final String FILLS =
+    "SELECT * FROM fills WHERE order_id = $1 ORDER BY executed_at, id";
+  private static final String MODIFICATIONS =
+    "SELECT * FROM order_modifications WHERE order_id = $1 ORDER BY created_at, id";
+  private static final String INSERT_MODIFICATION = """
+    INSERT INTO order_modifications (id, order_id, tenant_id, kind, requested, previous, status, reason, requested_by,
+      created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)""";
+  private static final String AUDIT = "SELECT * FROM execution_logs WHERE order_id = $1 ORDER BY id";
+
+  private final Pool pool;
+
+  public OrderRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** Inside a transaction; null when the account already holds an order with this clientOrderId. */
+  public Future<Order> insert(SqlClient tx, UUID id, String tenant, String submittedBy, NewOrder o, Instant now) {
+    Object[] values = {id, tenant, o.accountId(), submittedBy, o.clientOrderId(), o.instrumentId(), o.side().wire(),
+      o.orderType().wire(), o.timeInForce().wire(), o.quantity(), o.price(), o.stopPrice(), o.pegOffset(),
+      o.trailAmount(), o.expiryDate() == null ? null : utc(o.expiryDate()), o.routingStrategy().wire(), o.lpId(),
+      OrderStatus.PENDING.wire(), BigDecimal.ZERO, o.metadata(), utc(now)};
+    return tx.preparedQuery(INSERT).execute(Tuple.from(values)).map(OrderRepository::first);
+  }
+
+  /** Inside a transaction: the reserved amount actually held, after the reservation succeeded. */
+  public Future<Order> setReserved(SqlClient tx, Order o, BigDecimal reserved) {
+    return tx.preparedQuery("UPDATE orders SET reserved_amount = $2 WHERE id = $1 RETURNING *")
+      .execute(Tuple.of(o.id(), reserved)).map(OrderRepository::first);
+  }
+
+  public Future<Order> findByClientOrderId(SqlClient client, UUID accountId, String clientOrderId) {
+    return client.preparedQuery(BY_CLIENT_ORDER_ID).execute(Tuple.of(accountId, clientOrderId))
+      .map(OrderRepository::first);
+  }
+
+  public Future<Order> findVisible(Caller caller, UUID id) {
+    return pool.preparedQuery(BY_ID).execute(scope(id, caller)).map(OrderRepository::first);
+  }
+
+  public Future<Order> findVisibleByRef(Caller caller, String orderRef) {
+    return pool.preparedQuery(BY_REF).execute(scope(orderRef, caller)).map(OrderRepository::first);
+  }
+
+  /** Inside a transaction: the order locked for a state change, if the caller may see it. */
+  public Future<Order> lockVisible(SqlClient tx, Caller caller, UUID id) {
+    return tx.preparedQuery(BY_ID_FOR_UPDATE).execute(scope(id, caller)).map(OrderRepository::first);
+  }
+
+  public Future<Order> setStatus(SqlClient tx, UUID id, OrderStatus status, BigDecimal reserved, Instant now) {
+    return tx.preparedQuery(SET_STATUS).execute(Tuple.of(id, status.wire(), reserved, utc(now)))
+      .map(OrderRepository::first);
+  }
+
+  public Future<Void> insertModification(SqlClient tx, UUID orderId, String tenant, String kind, JsonObject requested,
+                                         JsonObject previous, String status, String reason, String by, Instant now) {
+    return tx.preparedQuery(INSERT_MODIFICATION)
+      .execute(Tuple.from(new Object[]{UUID.randomUUID(), orderId, tenant, kind, requested, previous, status, reason,
+        by, utc(now)}))
+      .mapEmpty();
+  }
+
+  /** Unfilled quantity of the account's open orders on one side of an instrument. */
+  public Future<BigDecimal> openQuantity(UUID accountId, String instrumentId, Side side) {
+    return pool.preparedQuery(OPEN_QUANTITY).execute(Tuple.of(accountId, instrumentId, side.wire()))
+      .map(rs -> rs.iterator().next().getBigDecimal("open"));
+  }
+
+  /** One page of the caller's orders, newest first, and the total matching the filters. */
+  public Future<Page> list(Caller caller, OrderQuery q) {
+    List<Object> params = new ArrayList<>(List.of(caller.tenant(), caller.seesWholeTenant(), caller.userId()));
+    StringBuilder where = new StringBuilder(" FROM orders o JOIN accounts a ON a.id = o.account_id"
+      + " WHERE o.tenant_id = $1 AND ($2 OR a.owner_id = $3)");
+    if (q.accountId() != null) where.append(" AND o.account_id = $").append(add(params, q.accountId()));
+    if (q.instrumentId() != null) where.append(" AND o.instrument_id = $").append(add(params, q.instrumentId()));
+    if (q.statuses() != null && !q.statuses().isEmpty()) {
+      String[] s = q.statuses().stream().map(OrderStatus::wire).toArray(String[]::new);
+      where.append(" AND o.status = ANY($").append(add(params, s)).append(")");
+    }
+    if (q.side() != null) where.append(" AND o.side = $").append(add(params, q.side().wire()));
+    if (q.fromDate() != null) where.append(" AND o.created_at >= $").append(add(params, utc(q.fromDate())));
+    if (q.toDate() != null) where.append(" AND o.created_at <= $").append(add(params, utc(q.toDate())));
+    Tuple countArgs = Tuple.from(params);
+    String count = "SELECT count(*) AS total" + where;
+    int limitIdx = add(params, q.limit());
+    int offsetIdx = add(params, (q.page() - 1) * q.limit());
+    String page = "SELECT o.*" + where + " ORDER BY o.created_at DESC, o.id DESC LIMIT $" + limitIdx + " OFFSET $" + offsetIdx;
+    return pool.preparedQuery(count).execute(countArgs).compose(c -> {
+      long total = c.iterator().next().getLong("total");
+      return pool.preparedQuery(page).execute(Tuple.from(params)).map(rs -> new Page(all(rs), total));
+    });
+  }
+
+  public record Page(List<Order> orders, long total) {}
+
+  public Future<JsonArray> fills(UUID orderId) {
+    return pool.preparedQuery(FILLS).execute(Tuple.of(orderId)).map(rs -> {
+      JsonArray out = new JsonArray();
+      rs.forEach(r -> out.add(new JsonObject().put("id", r.getUUID("id").toString())
+        .put("orderId", r.getUUID("order_id").toString()).put("quantity", r.getBigDecimal("quantity"))
+        .put("price", r.getBigDecimal("price")).put("fee", r.getBigDecimal("fee"))
+        .put("feeCurrency", r.getString("fee_currency")).put("executedAt", time(r, "executed_at"))));
+      return out;
+    });
+  }
+
+  public Future<JsonArray> modifications(UUID orderId) {
+    return pool.preparedQuery(MODIFICATIONS).execute(Tuple.of(orderId)).map(rs -> {
+      JsonArray out = new JsonArray();
+      rs.forEach(r -> out.add(new JsonObject().put("id", r.getUUID("id").toString())
+        .put("orderId", r.getUUID("order_id").toString()).put("kind", r.getString("kind"))
+        .put("requested", r.getJsonObject("requested")).put("previous", r.getJsonObject("previous"))
+        .put("status", r.getString("status")).put("reason", r.getString("reason"))
+        .put("requestedBy", r.getString("requested_by")).put("createdAt", time(r, "created_at"))));
+      return out;
+    });
+  }
+
+  public Future<JsonArray> audit(UUID orderId) {
+    return pool.preparedQuery(AUDIT).execute(Tuple.of(orderId)).map(rs -> {
+      JsonArray out = new JsonArray();
+      rs.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("orderId", r.getUUID("order_id").toString())
+        .put("eventType", r.getString("event_type")).put("fromStatus", r.getString("from_status"))
+        .put("toStatus", r.getString("to_status")).put("details", r.getJsonObject("details"))
+        .put("actor", r.getString("actor")).put("createdAt", time(r, "created_at"))));
+      return out;
+    });
+  }
+
+  private static int add(List<Object> params, Object value) {
+    params.add(value);
+    return params.size();
+  }
+
+  private static Tuple scope(Object key, Caller c) {
+    return Tuple.of(key, c.tenant(), c.seesWholeTenant(), c.userId());
+  }
+
+  private static String time(Row r, String col) {
+    OffsetDateTime t = r.getOffsetDateTime(col);
+    return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).toString();
+  }
+
+  private static List<Order> all(RowSet<Row> rs) {
+    List<Order> list = new ArrayList<>(rs.size());
+    rs.forEach(r -> list.add(fromRow(r)));
+    return list;
+  }
+
+  private static Order first(RowSet<Row> rs) {
+    return rs.size() == 0 ? null : fromRow(rs.iterator().next());
+  }
+
+  static Order fromRow(Row r) {
+    OffsetDateTime expiry = r.getOffsetDateTime("expiry_date");
+    return new Order(r.getUUID("id"), r.getString("order_ref"), r.getString("tenant_id"), r.getUUID("account_id"),
+      r.getString("submitted_by"), r.getString("client_order_id"), r.getString("instrument_id"),
+      Side.fromWire(r.getString("side")), OrderType.fromWire(r.getString("order_type")),
+      TimeInForce.fromWire(r.getString("time_in_force")), r.getBigDecimal("quantity"),
+      r.getBigDecimal("filled_quantity"), r.getBigDecimal("price"), r.getBigDecimal("stop_price"),
+      r.getBigDecimal("peg_offset"), r.getBigDecimal("trail_amount"), r.getBigDecimal("average_price"),
+      expiry == null ? null : expiry.toInstant(), RoutingStrategy.fromWire(r.getString("routing_strategy")),
+      r.getString("lp_id"), OrderStatus.fromWire(r.getString("status")), r.getString("reject_reason"),
+      r.getBigDecimal("reserved_amount"), r.getJsonObject("metadata"), r.getLong("version"),
+      r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").toInstant());
+  }
+
+  static OffsetDateTime utc(Instant t) {
+    return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,68 @@
+package io.orion.oms.order;
+
+import io.orion.oms.auth.Caller;
+import io.orion.oms.common.BusResult;
+import io.orion.oms.common.ProblemException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The only writer of orders, held funds, audit trail and outbox. Commands arrive on the event bus as
+ * {@code {caller, ...}} and are answered with a {@link BusResult}.
+ */
+public final class OrderVerticle extends VerticleBase {
+  public static final String SUBMIT = "oms.orders.submit";
+  public static final String CANCEL = "oms.orders.cancel";
+  private static final Logger log = LoggerFactory.getLogger(OrderVerticle.class);
+
+  private final java.util.function.Supplier<OrderCommands> commandsFactory;
+  private OrderCommands commands;
+
+  public OrderVerticle(java.util.function.Supplier<OrderCommands> commandsFactory) {
+    this.commandsFactory = commandsFactory;
+  }
+
+  @Override
+  public Future<?> start() {
+    commands = commandsFactory.get();
+    return Future.all(
+      vertx.eventBus().<JsonObject>consumer(SUBMIT, this::submit).completion(),
+      vertx.eventBus().<JsonObject>consumer(CANCEL, this::cancel).completion());
+  }
+
+  /** {@code {caller, order}} → {@code {order, created}}. */
+  private void submit(Message<JsonObject> msg) {
+    commands.submit(caller(msg), NewOrder.fromBusJson(msg.body().getJsonObject("order")))
+      .onComplete(ar -> reply(msg, ar, s -> new JsonObject().put("order", s.order().toBusJson()).put("created", s.created())));
+  }
+
+  /** {@code {caller, orderId, reason}} → {@code {order}}. */
+  private void cancel(Message<JsonObject> msg) {
+    commands.cancel(caller(msg), UUID.fromString(msg.body().getString("orderId")), msg.body().getString("reason"))
+      .onComplete(ar -> reply(msg, ar, o -> new JsonObject().put("order", o.toBusJson())));
+  }
+
+  private static Caller caller(Message<JsonObject> msg) {
+    return Caller.fromJson(msg.body().getJsonObject("caller"));
+  }
+
+  /** Business failures are replies; anything else fails the message (the API answers 500 with an errorId). */
+  private static <T> void reply(Message<JsonObject> msg, AsyncResult<T> ar, Function<T, JsonObject> value) {
+    if (ar.succeeded()) {
+      msg.reply(BusResult.ok(value.apply(ar.result())));
+    } else if (ar.cause() instanceof ProblemException pe) {
+      msg.reply(BusResult.fail(pe.problem()));
+    } else {
+      log.error("Order command on {} failed", msg.address(), ar.cause());
+      msg.fail(500, String.valueOf(ar.cause().getMessage()));
+    }
+  }
+}

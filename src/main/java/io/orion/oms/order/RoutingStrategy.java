@@ -1,0 +1,14 @@
+package io.orion.oms.order;
+
+/** Wire values are the lower-case names used in the API, the database and on the event bus. */
+public enum RoutingStrategy {
+  BEST, SPLIT, SEQUENTIAL, MANUAL;
+
+  public String wire() {
+    return name().toLowerCase();
+  }
+
+  public static RoutingStrategy fromWire(String value) {
+    return valueOf(value.toUpperCase());
+  }
+}

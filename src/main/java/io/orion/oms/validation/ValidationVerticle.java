@@ -1,0 +1,81 @@
+package io.orion.oms.validation;
+
+import io.orion.oms.account.Account;
+import io.orion.oms.account.AccountRepository;
+import io.orion.oms.common.BusResult;
+import io.orion.oms.common.Problem;
+import io.orion.oms.instrument.InstrumentCatalog;
+import io.orion.oms.instrument.InstrumentRepository;
+import io.orion.oms.order.NewOrder;
+import io.orion.oms.order.OrderRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+
+/**
+ * Answers {@code oms.validation.check}: syntax-level rules of each order type, instrument rules, buying
+ * power and account risk limits. Replies with a {@link BusResult}; a rejected order is a normal reply.
+ */
+public final class ValidationVerticle extends VerticleBase {
+  public static final String CHECK = "oms.validation.check";
+
+  private final InstrumentRepository instruments;
+  private final AccountRepository accounts;
+  private final OrderRepository orders;
+  private final Clock clock;
+  private OrderValidator validator;
+
+  public ValidationVerticle(InstrumentRepository instruments, AccountRepository accounts, OrderRepository orders,
+                            Clock clock) {
+    this.instruments = instruments;
+    this.accounts = accounts;
+    this.orders = orders;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    return instruments.all().compose(list -> {
+      validator = new OrderValidator(new InstrumentCatalog(list));
+      return vertx.eventBus().<JsonObject>consumer(CHECK, this::check).completion();
+    });
+  }
+
+  /** Body: {@code {order, account}} (bus forms). Value on success: {@code {notional, reserveAmount}}. */
+  private void check(Message<JsonObject> msg) {
+    NewOrder order = NewOrder.fromBusJson(msg.body().getJsonObject("order"));
+    Account account = Account.fromBusJson(msg.body().getJsonObject("account"));
+    Problem fieldProblem = validator.checkFields(order, clock.instant());
+    if (fieldProblem != null) {
+      msg.reply(BusResult.fail(fieldProblem));
+      return;
+    }
+    exposure(order, account).onComplete(ar -> {
+      if (ar.failed()) {
+        msg.fail(500, ar.cause().getMessage());
+        return;
+      }
+      OrderValidator.RiskResult outcome = validator.checkRisk(order, account, ar.result());
+      if (outcome instanceof OrderValidator.Rejected r) {
+        msg.reply(BusResult.fail(r.problem()));
+      } else if (outcome instanceof OrderValidator.Accepted a) {
+        msg.reply(BusResult.ok(new JsonObject().put("notional", a.notional().toPlainString())
+          .put("reserveAmount", a.reserveAmount().toPlainString())));
+      }
+    });
+  }
+
+  /** Position and open orders matter only to a position limit: without one, no database read. */
+  private Future<OrderValidator.Exposure> exposure(NewOrder o, Account account) {
+    if (account.maxPositionQuantity() == null) {
+      return Future.succeededFuture(new OrderValidator.Exposure(BigDecimal.ZERO, BigDecimal.ZERO));
+    }
+    return accounts.positionQuantity(o.accountId(), o.instrumentId())
+      .compose(pos -> orders.openQuantity(o.accountId(), o.instrumentId(), o.side())
+        .map(open -> new OrderValidator.Exposure(pos, open)));
+  }
+}

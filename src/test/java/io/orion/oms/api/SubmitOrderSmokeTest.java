@@ -1,0 +1,47 @@
+package io.orion.oms.api;
+
+import io.orion.oms.support.Http;
+import io.orion.oms.support.TestApp;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The README's promise in one test: a token, an account, an accepted order in the list, a clear error for a bad one. */
+class SubmitOrderSmokeTest {
+  static TestApp app;
+
+  @BeforeAll
+  static void start() throws Exception {
+    app = TestApp.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+  }
+
+  @Test
+  void acceptedOrderIsListedAndBadOneIsExplained() {
+    String token = app.demoTraderToken();
+    JsonObject order = new JsonObject().put("clientId", app.demoAccountId()).put("instrumentId", "AAPL")
+      .put("side", "buy").put("orderType", "limit").put("timeInForce", "gtc").put("quantity", 10).put("price", "149.99");
+    Http.Res created = app.http.post("/api/v1/orders", token, order);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.json().getString("status")).isEqualTo("pending");
+    assertThat(created.json().getString("orderRef")).startsWith("ORD-");
+
+    Http.Res list = app.http.get("/api/v1/orders", token);
+    assertThat(list.json().getJsonArray("data").getJsonObject(0).getString("id")).isEqualTo(created.json().getString("id"));
+
+    Http.Res account = app.http.get("/api/v1/accounts/" + app.demoAccountId(), token);
+    assertThat(new java.math.BigDecimal(account.json().getValue("reserved").toString())).isEqualByComparingTo("1499.90");
+
+    Http.Res bad = app.http.post("/api/v1/orders", token, order.copy().put("price", "149.999").put("quantity", 0));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(bad.json().getString("code")).isEqualTo("VALIDATION_FAILED");
+  }
+}

@@ -1,0 +1,85 @@
+package io.orion.oms.support;
+
+import io.orion.oms.OrionApp;
+import io.orion.oms.config.ConfigLoader;
+import io.orion.oms.config.OrionConfig;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A whole Orion OMS process for a test: its own database, data directory and Redis key prefix, HTTP on
+ * a free port. {@link #restart()} stops and starts it on the same database and data directory.
+ */
+public final class TestApp implements AutoCloseable {
+  private final OrionConfig config;
+  private final Clock clock;
+  private OrionApp app;
+  public final Http http;
+
+  private TestApp(OrionConfig config, Clock clock) throws Exception {
+    this.config = config;
+    this.clock = clock;
+    this.app = new OrionApp(config, clock).start();
+    this.http = new Http("http://127.0.0.1:" + app.httpPort());
+  }
+
+  public static TestApp start() throws Exception {
+    return start(new JsonObject(), Clock.systemUTC());
+  }
+
+  /** {@code overrides} is merged into the configuration JSON (e.g. {@code {"demo":{"enabled":false}}}). */
+  public static TestApp start(JsonObject overrides, Clock clock) throws Exception {
+    TestServices services = TestServices.get();
+    Path dataDir = Files.createTempDirectory("orion-test-data");
+    JsonObject json = ConfigLoader.loadJson(Map.of())
+      .put("dataDir", dataDir.toString())
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1))
+      .put("database", new JsonObject().put("url", services.freshDatabase()).put("poolSize", 8))
+      .put("redis", new JsonObject().put("url", services.redisUrl())
+        .put("keyPrefix", "orion-test-" + UUID.randomUUID() + ":"));
+    return new TestApp(OrionConfig.fromJson(json.mergeIn(overrides, true)), clock);
+  }
+
+  public OrionApp app() {
+    return app;
+  }
+
+  public OrionConfig config() {
+    return config;
+  }
+
+  /** Stops the process and starts a new one on the same database and data directory. */
+  public void restart() throws Exception {
+    app.stop();
+    app = new OrionApp(config, clock).start();
+    http.baseUrl("http://127.0.0.1:" + app.httpPort());
+  }
+
+  public String token(String tenant, String user, String... roles) {
+    return app.issueToken(tenant, user, List.of(roles), 30);
+  }
+
+  /** The demo trader's token and funded account, seeded at start. */
+  public String demoTraderToken() {
+    return token(config.demo().tenant(), config.demo().traderId(), "trader");
+  }
+
+  public String demoAdminToken() {
+    return token(config.demo().tenant(), config.demo().adminId(), "admin");
+  }
+
+  public String demoAccountId() {
+    return app.demoAccounts().get(0).id().toString();
+  }
+
+  @Override
+  public void close() throws Exception {
+    app.stop();
+  }
+}

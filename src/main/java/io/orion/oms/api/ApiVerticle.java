@@ -85,6 +85,7 @@ public final class ApiVerticle extends VerticleBase {
       .secured("listOrders", orders::list)
       .secured("bulkCancelOrders", orders::bulkCancel)
       .secured("getOrder", orders::get)
+      .secured("modifyOrder", orders::modify)
       .secured("cancelOrder", orders::cancel)
       .secured("cancelOrderPost", orders::cancelPost)
       .secured("getOrderByRef", orders::getByRef)

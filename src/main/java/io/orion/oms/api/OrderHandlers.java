@@ -1,12 +1,14 @@
 package io.orion.oms.api;
 
 import io.orion.oms.common.BusResult;
+import io.orion.oms.common.Decimals;
 import io.orion.oms.common.ErrorCode;
 import io.orion.oms.common.FieldError;
 import io.orion.oms.common.Problem;
 import io.orion.oms.common.ProblemException;
 import io.orion.oms.order.NewOrder;
 import io.orion.oms.order.Order;
+import io.orion.oms.order.OrderCommands;
 import io.orion.oms.order.OrderQuery;
 import io.orion.oms.order.OrderRepository;
 import io.orion.oms.order.OrderStatus;
@@ -80,6 +82,34 @@ final class OrderHandlers {
   Future<Reply> audit(ApiRequest req) {
     return visible(req).compose(o -> orders.audit(o.id()))
       .map(a -> Reply.ok(new JsonObject().put("data", a).put("total", a.size())));
+  }
+
+  /** {@code If-Match} carries the order's version as its ETag ("3"); a stale one answers 412. */
+  Future<Reply> modify(ApiRequest req) {
+    JsonObject b = req.body();
+    String expiry = b.getString("expiryDate");
+    OrderCommands.Modification change = new OrderCommands.Modification(Decimals.parse(b.getValue("quantity")),
+      Decimals.parse(b.getValue("price")), Decimals.parse(b.getValue("stopPrice")), Decimals.parse(b.getValue("pegOffset")),
+      Decimals.parse(b.getValue("trailAmount")), expiry == null ? null : OffsetDateTime.parse(expiry).toInstant());
+    JsonObject cmd = new JsonObject().put("caller", req.caller().toJson()).put("orderId", req.path("id"))
+      .put("changes", change.toJson()).put("expectedVersion", ifMatch(req.header("If-Match")));
+    return request(OrderVerticle.MODIFY, cmd).map(v -> {
+      Order o = Order.fromBusJson(v.getJsonObject("order"));
+      return Reply.of(200, o.toApiJson(), Map.of("ETag", etag(o)));
+    });
+  }
+
+  private static Long ifMatch(String header) {
+    if (header == null || header.isBlank() || header.trim().equals("*")) return null;
+    String v = header.trim();
+    if (v.startsWith("W/")) v = v.substring(2);
+    v = v.replace("\"", "");
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new ProblemException(Problem.invalid(ErrorCode.VALIDATION_FAILED, "If-Match must be the order's ETag",
+        List.of(new FieldError("If-Match", "INVALID_FORMAT", "If-Match must be an ETag such as \"3\""))));
+    }
   }
 
   Future<Reply> cancel(ApiRequest req) {

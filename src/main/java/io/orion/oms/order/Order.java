@@ -20,6 +20,26 @@ public record Order(UUID id, String orderRef, String tenantId, UUID accountId, S
     return quantity.subtract(filledQuantity);
   }
 
+  /** The order as a submission with its current terms: what validation checks a modification against. */
+  public NewOrder asNewOrder() {
+    return new NewOrder(accountId, instrumentId, side, orderType, timeInForce, quantity, price, stopPrice, pegOffset,
+      trailAmount, expiryDate, routingStrategy, lpId, clientOrderId, metadata);
+  }
+
+  /** The same order with new terms; fields given as null keep their value. */
+  public Order withTerms(BigDecimal newQuantity, BigDecimal newPrice, BigDecimal newStopPrice, BigDecimal newPegOffset,
+                         BigDecimal newTrailAmount, Instant newExpiryDate) {
+    return new Order(id, orderRef, tenantId, accountId, submittedBy, clientOrderId, instrumentId, side, orderType,
+      timeInForce, or(newQuantity, quantity), filledQuantity, or(newPrice, price), or(newStopPrice, stopPrice),
+      or(newPegOffset, pegOffset), or(newTrailAmount, trailAmount), averagePrice,
+      newExpiryDate != null ? newExpiryDate : expiryDate, routingStrategy, lpId, status, rejectReason, reservedAmount,
+      metadata, version, createdAt, updatedAt);
+  }
+
+  private static BigDecimal or(BigDecimal a, BigDecimal b) {
+    return a != null ? a : b;
+  }
+
   /** The public view served by the API and carried by events: decimals as JSON numbers. */
   public JsonObject toApiJson() {
     return new JsonObject()

@@ -7,6 +7,7 @@ import io.orion.oms.auth.Role;
 import io.orion.oms.common.BusResult;
 import io.orion.oms.common.Decimals;
 import io.orion.oms.common.ErrorCode;
+import io.orion.oms.common.FieldError;
 import io.orion.oms.common.Problem;
 import io.orion.oms.common.ProblemException;
 import io.orion.oms.events.Outbox;
@@ -76,7 +77,10 @@ public final class OrderCommands {
   }
 
   private Future<OrderValidator.Accepted> validate(NewOrder req, Account account) {
-    JsonObject body = new JsonObject().put("order", req.toBusJson()).put("account", account.toBusJson());
+    return validate(new JsonObject().put("order", req.toBusJson()).put("account", account.toBusJson()));
+  }
+
+  private Future<OrderValidator.Accepted> validate(JsonObject body) {
     return bus.<JsonObject>request(ValidationVerticle.CHECK, body)
       .compose(reply -> BusResult.unwrap(reply.body()))
       .map(v -> new OrderValidator.Accepted(Decimals.parse(v.getValue("notional")),
@@ -101,7 +105,7 @@ public final class OrderCommands {
     return accounts.reserve(tx, order.accountId(), amount, eventCount, now).compose(res -> {
       if (res == null) {
         // funds moved since validation: the row lock now gives the true figure
-        return accounts.findVisible(systemView(account), account.id()).compose(fresh ->
+        return accounts.findVisible(systemView(account.tenantId()), account.id()).compose(fresh ->
           failed(OrderValidator.insufficientFunds(account.currency(), amount, fresh.available())));
       }
       Future<Order> stored = amount.signum() > 0 ? orders.setReserved(tx, order, amount) : Future.succeededFuture(order);
@@ -128,7 +132,7 @@ public final class OrderCommands {
       if (denied != null) return failed(denied);
       if (order.status() != OrderStatus.PENDING) {
         return failed(Problem.of(ErrorCode.ORDER_NOT_CANCELLABLE, "Order " + order.orderRef() + " is "
-          + order.status().wire() + " and cannot be cancelled").with("status", order.status().wire()));
+          + order.status().wire() + " and cannot be cancelled").with("orderStatus", order.status().wire()));
       }
       BigDecimal held = order.reservedAmount();
       int eventCount = held.signum() > 0 ? 2 : 1;
@@ -152,6 +156,98 @@ public final class OrderCommands {
     }));
   }
 
+  /** New terms asked for an order: null fields stay as they are. */
+  public record Modification(BigDecimal quantity, BigDecimal price, BigDecimal stopPrice, BigDecimal pegOffset,
+                             BigDecimal trailAmount, Instant expiryDate) {
+    public JsonObject toJson() {
+      return new JsonObject().put("quantity", Json.dec(quantity)).put("price", Json.dec(price))
+        .put("stopPrice", Json.dec(stopPrice)).put("pegOffset", Json.dec(pegOffset))
+        .put("trailAmount", Json.dec(trailAmount)).put("expiryDate", expiryDate == null ? null : expiryDate.toString());
+    }
+
+    public static Modification fromJson(JsonObject j) {
+      String expiry = j.getString("expiryDate");
+      return new Modification(Decimals.parse(j.getValue("quantity")), Decimals.parse(j.getValue("price")),
+        Decimals.parse(j.getValue("stopPrice")), Decimals.parse(j.getValue("pegOffset")),
+        Decimals.parse(j.getValue("trailAmount")), expiry == null ? null : Instant.parse(expiry));
+    }
+  }
+
+  /**
+   * Modifies an order that no LP holds yet (pending): its new terms are validated like a new order
+   * (its own held funds and open quantity count as available), the held funds follow the new notional,
+   * and the change applies only to the version it was checked against. {@code expectedVersion} is the
+   * client's If-Match (null: no precondition). Orders at an LP are modified by cancel/replace in the lifecycle.
+   */
+  public Future<Order> modify(Caller caller, UUID orderId, Modification change, Long expectedVersion) {
+    return orders.findVisible(caller, orderId).compose(order -> {
+      if (order == null) return failed(Problem.of(ErrorCode.ORDER_NOT_FOUND, "No order " + orderId));
+      Problem denied = mayChange(caller, order);
+      if (denied != null) return failed(denied);
+      if (expectedVersion != null && expectedVersion != order.version()) return failed(versionMismatch(order));
+      if (order.status() != OrderStatus.PENDING) {
+        return failed(Problem.of(ErrorCode.ORDER_NOT_MODIFIABLE, "Order " + order.orderRef() + " is "
+          + order.status().wire() + " and cannot be modified").with("orderStatus", order.status().wire()));
+      }
+      Order changed = order.withTerms(change.quantity(), change.price(), change.stopPrice(), change.pegOffset(),
+        change.trailAmount(), change.expiryDate());
+      if (changed.quantity().compareTo(order.filledQuantity()) < 0) {
+        return failed(Problem.invalid(ErrorCode.VALIDATION_FAILED, "quantity is below the filled quantity "
+          + order.filledQuantity().toPlainString(), List.of(new FieldError("quantity", "BELOW_FILLED",
+          "quantity must be at least the filled quantity " + order.filledQuantity().toPlainString()))));
+      }
+      return accounts.findVisible(systemView(order.tenantId()), order.accountId()).compose(account -> {
+        Account withoutThis = new Account(account.id(), account.tenantId(), account.ownerId(), account.name(),
+          account.currency(), account.balance(), account.reserved().subtract(order.reservedAmount()).max(BigDecimal.ZERO),
+          account.maxOrderNotional(), account.maxPositionQuantity(), account.createdAt(), account.updatedAt());
+        JsonObject check = new JsonObject().put("order", changed.asNewOrder().toBusJson())
+          .put("account", withoutThis.toBusJson()).put("replacesQuantity", Json.dec(order.remainingQuantity()));
+        return validate(check).compose(accepted -> applyModification(caller, order, changed, change, accepted, account));
+      });
+    });
+  }
+
+  private Future<Order> applyModification(Caller caller, Order order, Order changed, Modification change,
+                                          OrderValidator.Accepted accepted, Account account) {
+    Instant now = clock.instant();
+    BigDecimal delta = accepted.reserveAmount().subtract(order.reservedAmount());
+    int eventCount = delta.signum() != 0 ? 2 : 1;
+    return pool.withTransaction(tx -> {
+      Future<AccountRepository.Reservation> funds = delta.signum() >= 0
+        ? accounts.reserve(tx, order.accountId(), delta, eventCount, now)
+        : accounts.release(tx, order.accountId(), delta.negate(), eventCount, now);
+      return funds.compose(res -> {
+        if (res == null) {
+          return failed(OrderValidator.insufficientFunds(account.currency(), delta, account.available()));
+        }
+        return orders.modify(tx, changed, order.version(), accepted.reserveAmount(), now).compose(updated -> {
+          if (updated == null) return failed(versionMismatch(order));
+          JsonObject previous = new Modification(order.quantity(), order.price(), order.stopPrice(), order.pegOffset(),
+            order.trailAmount(), order.expiryDate()).toJson();
+          JsonObject requested = change.toJson();
+          requested.fieldNames().removeIf(k -> requested.getValue(k) == null);
+          previous.fieldNames().removeIf(k -> !requested.containsKey(k));
+          List<Outbox.Event> events = new ArrayList<>();
+          events.add(new Outbox.Event("order.modified", updated.toApiJson()));
+          if (delta.signum() != 0) events.add(new Outbox.Event("balance.updated", balance(account, res)));
+          JsonObject details = new JsonObject().put("requested", requested).put("previous", previous)
+            .put("reserved", accepted.reserveAmount());
+          return orders.insertModification(tx, order.id(), order.tenantId(), "modify", requested, previous, "applied",
+              null, caller.userId(), now)
+            .compose(v -> audit.append(tx, updated, "order.modified", order.status(), updated.status(), details,
+              caller.userId(), now))
+            .compose(v -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
+            .map(updated);
+        });
+      });
+    });
+  }
+
+  private static Problem versionMismatch(Order current) {
+    return Problem.of(ErrorCode.VERSION_MISMATCH, "Order " + current.orderRef() + " is at version " + current.version()
+      + "; fetch it again and retry").with("currentVersion", current.version());
+  }
+
   /**
    * Traders change orders of the accounts they own (an order is only visible to a trader if it owns the
    * account); admins may cancel any order of their tenant. Viewers and compliance only read.
@@ -166,10 +262,12 @@ public final class OrderCommands {
       .put("balance", res.balance()).put("reserved", res.reserved()).put("available", res.available());
   }
 
-  /** A view that sees the account's own tenant, for re-reading it after a lost reservation race. */
-  private static Caller systemView(Account account) {
-    return new Caller(account.tenantId(), account.ownerId(), java.util.Set.of(Role.ADMIN));
+  /** A view of one whole tenant, for reading an account the command has already been allowed to touch. */
+  private static Caller systemView(String tenant) {
+    return new Caller(tenant, "system", java.util.Set.of(Role.ADMIN));
   }
+
+
 
   private static <T> Future<T> failed(Problem p) {
     return Future.failedFuture(new ProblemException(p));

@@ -34,7 +34,8 @@ public final class OrderRepository {
     RETURNING *""";
   private static final String VISIBLE = """
     SELECT o.* FROM orders o JOIN accounts a ON a.id = o.account_id
-    WHERE o.tenant_id = $2 AND ($3 OR a.owner_id = $4) AND """;
+    WHERE o.tenant_id = $2 AND ($3 OR a.owner_id = $4) AND
+""";
   private static final String BY_ID = VISIBLE + "o.id = $1";
   private static final String BY_REF = VISIBLE + "o.order_ref = $1";
   private static final String BY_ID_FOR_UPDATE = BY_ID + " FOR UPDATE OF o";
@@ -46,6 +47,11 @@ public final class OrderRepository {
   private static final String SET_STATUS = """
     UPDATE orders SET status = $2, reserved_amount = $3, version = version + 1, updated_at = $4
     WHERE id = $1 RETURNING *""";
+  /** A modification applies only to the version it was checked against; no row back means someone got there first. */
+  private static final String MODIFY = """
+    UPDATE orders SET quantity = $3, price = $4, stop_price = $5, peg_offset = $6, trail_amount = $7, expiry_date = $8,
+      reserved_amount = $9, version = version + 1, updated_at = $10
+    WHERE id = $1 AND version = $2 RETURNING *""";
   private static final String FILLS =
     "SELECT * FROM fills WHERE order_id = $1 ORDER BY executed_at, id";
   private static final String MODIFICATIONS =
@@ -100,6 +106,14 @@ public final class OrderRepository {
 
   public Future<Order> setStatus(SqlClient tx, UUID id, OrderStatus status, BigDecimal reserved, Instant now) {
     return tx.preparedQuery(SET_STATUS).execute(Tuple.of(id, status.wire(), reserved, utc(now)))
+      .map(OrderRepository::first);
+  }
+
+  /** Inside a transaction: the order's new terms, if it is still at {@code expectedVersion}; null otherwise. */
+  public Future<Order> modify(SqlClient tx, Order o, long expectedVersion, BigDecimal reserved, Instant now) {
+    return tx.preparedQuery(MODIFY).execute(Tuple.from(new Object[]{o.id(), expectedVersion, o.quantity(), o.price(),
+        o.stopPrice(), o.pegOffset(), o.trailAmount(), o.expiryDate() == null ? null : utc(o.expiryDate()), reserved,
+        utc(now)}))
       .map(OrderRepository::first);
   }
 

@@ -21,6 +21,7 @@ import java.util.function.Function;
 public final class OrderVerticle extends VerticleBase {
   public static final String SUBMIT = "oms.orders.submit";
   public static final String CANCEL = "oms.orders.cancel";
+  public static final String MODIFY = "oms.orders.modify";
   private static final Logger log = LoggerFactory.getLogger(OrderVerticle.class);
 
   private final java.util.function.Supplier<OrderCommands> commandsFactory;
@@ -35,7 +36,8 @@ public final class OrderVerticle extends VerticleBase {
     commands = commandsFactory.get();
     return Future.all(
       vertx.eventBus().<JsonObject>consumer(SUBMIT, this::submit).completion(),
-      vertx.eventBus().<JsonObject>consumer(CANCEL, this::cancel).completion());
+      vertx.eventBus().<JsonObject>consumer(CANCEL, this::cancel).completion(),
+      vertx.eventBus().<JsonObject>consumer(MODIFY, this::modify).completion());
   }
 
   /** {@code {caller, order}} → {@code {order, created}}. */
@@ -47,6 +49,14 @@ public final class OrderVerticle extends VerticleBase {
   /** {@code {caller, orderId, reason}} → {@code {order}}. */
   private void cancel(Message<JsonObject> msg) {
     commands.cancel(caller(msg), UUID.fromString(msg.body().getString("orderId")), msg.body().getString("reason"))
+      .onComplete(ar -> reply(msg, ar, o -> new JsonObject().put("order", o.toBusJson())));
+  }
+
+  /** {@code {caller, orderId, changes, expectedVersion?}} → {@code {order}}. */
+  private void modify(Message<JsonObject> msg) {
+    JsonObject b = msg.body();
+    commands.modify(caller(msg), UUID.fromString(b.getString("orderId")),
+        OrderCommands.Modification.fromJson(b.getJsonObject("changes")), b.getLong("expectedVersion"))
       .onComplete(ar -> reply(msg, ar, o -> new JsonObject().put("order", o.toBusJson())));
   }
 

@@ -3,6 +3,7 @@ package io.orion.oms.validation;
 import io.orion.oms.account.Account;
 import io.orion.oms.account.AccountRepository;
 import io.orion.oms.common.BusResult;
+import io.orion.oms.common.Decimals;
 import io.orion.oms.common.Problem;
 import io.orion.oms.instrument.InstrumentCatalog;
 import io.orion.oms.instrument.InstrumentRepository;
@@ -45,7 +46,11 @@ public final class ValidationVerticle extends VerticleBase {
     });
   }
 
-  /** Body: {@code {order, account}} (bus forms). Value on success: {@code {notional, reserveAmount}}. */
+  /**
+   * Body: {@code {order, account, replacesQuantity?}} (bus forms). For a modification, the account comes
+   * without the order's own held funds and {@code replacesQuantity} is the order's open quantity, so the
+   * order is not counted twice. Value on success: {@code {notional, reserveAmount}}.
+   */
   private void check(Message<JsonObject> msg) {
     NewOrder order = NewOrder.fromBusJson(msg.body().getJsonObject("order"));
     Account account = Account.fromBusJson(msg.body().getJsonObject("account"));
@@ -54,7 +59,8 @@ public final class ValidationVerticle extends VerticleBase {
       msg.reply(BusResult.fail(fieldProblem));
       return;
     }
-    exposure(order, account).onComplete(ar -> {
+    BigDecimal replaces = Decimals.parse(msg.body().getValue("replacesQuantity"));
+    exposure(order, account, replaces == null ? BigDecimal.ZERO : replaces).onComplete(ar -> {
       if (ar.failed()) {
         msg.fail(500, ar.cause().getMessage());
         return;
@@ -70,12 +76,12 @@ public final class ValidationVerticle extends VerticleBase {
   }
 
   /** Position and open orders matter only to a position limit: without one, no database read. */
-  private Future<OrderValidator.Exposure> exposure(NewOrder o, Account account) {
+  private Future<OrderValidator.Exposure> exposure(NewOrder o, Account account, BigDecimal replaces) {
     if (account.maxPositionQuantity() == null) {
       return Future.succeededFuture(new OrderValidator.Exposure(BigDecimal.ZERO, BigDecimal.ZERO));
     }
     return accounts.positionQuantity(o.accountId(), o.instrumentId())
       .compose(pos -> orders.openQuantity(o.accountId(), o.instrumentId(), o.side())
-        .map(open -> new OrderValidator.Exposure(pos, open)));
+        .map(open -> new OrderValidator.Exposure(pos, open.subtract(replaces).max(BigDecimal.ZERO))));
   }
 }

@@ -149,6 +149,7 @@ CREATE TABLE idempotency_keys (
   response_status  integer,
   response_body    text,
   response_type    text,
+  response_headers jsonb,
   created_at       timestamptz NOT NULL,
   completed_at     timestamptz,
   PRIMARY KEY (tenant_id, user_id, idem_key)

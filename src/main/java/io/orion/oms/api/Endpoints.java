@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -91,6 +92,7 @@ final class Endpoints {
       IdempotencyStore.Claim claim = claimed.result();
       if (claim instanceof IdempotencyStore.Replay r) {
         ctx.response().putHeader("Idempotent-Replayed", "true");
+        r.reply().headers().forEach((k, v) -> ctx.response().putHeader(k, v));
         writeRaw(ctx, r.reply().status(), r.reply().body(), r.contentType());
       } else if (claim instanceof IdempotencyStore.Mismatch) {
         problem(ctx, Problem.of(ErrorCode.IDEMPOTENCY_KEY_REUSED,
@@ -108,11 +110,12 @@ final class Endpoints {
   private void finishIdempotent(RoutingContext ctx, Caller caller, String key, io.vertx.core.AsyncResult<Reply> ar) {
     if (ar.succeeded()) {
       Reply reply = ar.result();
-      idempotency.complete(caller.tenant(), caller.userId(), key, reply.status(), reply.body(), "application/json")
+      idempotency.complete(caller.tenant(), caller.userId(), key, reply, "application/json")
         .onComplete(x -> write(ctx, reply));
     } else if (ar.cause() instanceof ProblemException pe && pe.problem().status() < 500) {
       JsonObject body = Problems.body(pe.problem(), ctx.request().path(), null);
-      idempotency.complete(caller.tenant(), caller.userId(), key, pe.problem().status(), body, Problems.MEDIA_TYPE)
+      idempotency.complete(caller.tenant(), caller.userId(), key, Reply.of(pe.problem().status(), body, Map.of()),
+          Problems.MEDIA_TYPE)
         .onComplete(x -> writeRaw(ctx, pe.problem().status(), body, Problems.MEDIA_TYPE));
     } else {
       idempotency.release(caller.tenant(), caller.userId(), key).onComplete(x -> fail(ctx, ar.cause()));

@@ -6,8 +6,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 /**
@@ -22,15 +20,15 @@ final class IdempotencyStore {
     VALUES ($1, $2, $3, $4, 'in_progress', now())
     ON CONFLICT (tenant_id, user_id, idem_key) DO UPDATE
       SET request_hash = EXCLUDED.request_hash, status = 'in_progress', response_status = NULL,
-          response_body = NULL, response_type = NULL, created_at = now(), completed_at = NULL
+          response_body = NULL, response_type = NULL, response_headers = NULL, created_at = now(), completed_at = NULL
       WHERE idempotency_keys.created_at < now() - make_interval(hours => $5)
     RETURNING 1""";
   private static final String FIND =
-    "SELECT request_hash, status, response_status, response_body, response_type FROM idempotency_keys"
+    "SELECT request_hash, status, response_status, response_body, response_type, response_headers FROM idempotency_keys"
       + " WHERE tenant_id = $1 AND user_id = $2 AND idem_key = $3";
   private static final String COMPLETE = """
     UPDATE idempotency_keys SET status = 'completed', response_status = $4, response_body = $5, response_type = $6,
-      completed_at = now() WHERE tenant_id = $1 AND user_id = $2 AND idem_key = $3""";
+      response_headers = $7, completed_at = now() WHERE tenant_id = $1 AND user_id = $2 AND idem_key = $3""";
   private static final String RELEASE =
     "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND user_id = $2 AND idem_key = $3 AND status = 'in_progress'";
 
@@ -56,23 +54,26 @@ final class IdempotencyStore {
         if (!r.getString("request_hash").equals(hash)) return new Mismatch();
         if (!"completed".equals(r.getString("status"))) return new InProgress();
         String body = r.getString("response_body");
-        return new Replay(new Reply(r.getInteger("response_status"), body == null ? null : new JsonObject(body),
-          Map.of()), r.getString("response_type"));
+        JsonObject headers = r.getJsonObject("response_headers");
+        Map<String, String> h = new java.util.LinkedHashMap<>();
+        if (headers != null) headers.forEach(e -> h.put(e.getKey(), String.valueOf(e.getValue())));
+        return new Replay(new Reply(r.getInteger("response_status"), body == null ? null : new JsonObject(body), h),
+          r.getString("response_type"));
       });
     });
   }
 
-  Future<Void> complete(String tenant, String user, String key, int status, JsonObject body, String contentType) {
+  Future<Void> complete(String tenant, String user, String key, Reply reply, String contentType) {
+    JsonObject headers = new JsonObject();
+    reply.headers().forEach(headers::put);
     return pool.preparedQuery(COMPLETE)
-      .execute(Tuple.of(tenant, user, key, status, body == null ? null : body.encode(), contentType)).mapEmpty();
+      .execute(Tuple.from(new Object[]{tenant, user, key, reply.status(),
+        reply.body() == null ? null : reply.body().encode(), contentType, headers}))
+      .mapEmpty();
   }
 
   /** After a server-side failure the key is freed so that the client's retry runs again. */
   Future<Void> release(String tenant, String user, String key) {
     return pool.preparedQuery(RELEASE).execute(Tuple.of(tenant, user, key)).mapEmpty();
-  }
-
-  static OffsetDateTime now() {
-    return OffsetDateTime.now(ZoneOffset.UTC);
   }
 }

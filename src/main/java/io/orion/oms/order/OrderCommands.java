@@ -90,7 +90,7 @@ public final class OrderCommands {
   private Future<Submitted> insert(Caller caller, NewOrder req, Account account, OrderValidator.Accepted accepted) {
     Instant now = clock.instant();
     UUID id = UUID.randomUUID();
-    return pool.withTransaction(tx -> orders.insert(tx, id, caller.tenant(), caller.userId(), req, now)
+    return pool.withTransaction(tx -> orders.insert(tx, id, caller.tenant(), caller.userId(), req, accepted.reserveAmount(), now)
       .compose(inserted -> inserted == null
         // lost a race on the same clientOrderId: the winner's order is the answer
         ? orders.findByClientOrderId(tx, req.accountId(), req.clientOrderId()).map(o -> new Submitted(o, false))
@@ -108,15 +108,12 @@ public final class OrderCommands {
         return accounts.findVisible(systemView(account.tenantId()), account.id()).compose(fresh ->
           failed(OrderValidator.insufficientFunds(account.currency(), amount, fresh.available())));
       }
-      Future<Order> stored = amount.signum() > 0 ? orders.setReserved(tx, order, amount) : Future.succeededFuture(order);
-      return stored.compose(o -> {
-        events.add(new Outbox.Event("order.created", o.toApiJson()));
-        if (amount.signum() > 0) events.add(new Outbox.Event("balance.updated", balance(account, res)));
-        JsonObject details = new JsonObject().put("notional", accepted.notional()).put("reserved", amount);
-        return audit.append(tx, o, "order.created", null, OrderStatus.PENDING, details, o.submittedBy(), now)
-          .compose(v -> outbox.append(tx, o.tenantId(), o.accountId(), res.lastSeq(), events, now))
-          .map(o);
-      });
+      events.add(new Outbox.Event("order.created", order.toApiJson()));
+      if (amount.signum() > 0) events.add(new Outbox.Event("balance.updated", balance(account, res)));
+      JsonObject details = new JsonObject().put("notional", accepted.notional()).put("reserved", amount);
+      return audit.append(tx, order, "order.created", null, OrderStatus.PENDING, details, order.submittedBy(), now)
+        .compose(v -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
+        .map(order);
     });
   }
 

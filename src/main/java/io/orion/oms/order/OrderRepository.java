@@ -71,19 +71,17 @@ public final class OrderRepository {
     return pool;
   }
 
-  /** Inside a transaction; null when the account already holds an order with this clientOrderId. */
-  public Future<Order> insert(SqlClient tx, UUID id, String tenant, String submittedBy, NewOrder o, Instant now) {
+  /**
+   * Inside a transaction; null when the account already holds an order with this clientOrderId.
+   * {@code reserved} is what the same transaction holds on the account for it.
+   */
+  public Future<Order> insert(SqlClient tx, UUID id, String tenant, String submittedBy, NewOrder o, BigDecimal reserved,
+                              Instant now) {
     Object[] values = {id, tenant, o.accountId(), submittedBy, o.clientOrderId(), o.instrumentId(), o.side().wire(),
       o.orderType().wire(), o.timeInForce().wire(), o.quantity(), o.price(), o.stopPrice(), o.pegOffset(),
       o.trailAmount(), o.expiryDate() == null ? null : utc(o.expiryDate()), o.routingStrategy().wire(), o.lpId(),
-      OrderStatus.PENDING.wire(), BigDecimal.ZERO, o.metadata(), utc(now)};
+      OrderStatus.PENDING.wire(), reserved, o.metadata(), utc(now)};
     return tx.preparedQuery(INSERT).execute(Tuple.from(values)).map(OrderRepository::first);
-  }
-
-  /** Inside a transaction: the reserved amount actually held, after the reservation succeeded. */
-  public Future<Order> setReserved(SqlClient tx, Order o, BigDecimal reserved) {
-    return tx.preparedQuery("UPDATE orders SET reserved_amount = $2 WHERE id = $1 RETURNING *")
-      .execute(Tuple.of(o.id(), reserved)).map(OrderRepository::first);
   }
 
   public Future<Order> findByClientOrderId(SqlClient client, UUID accountId, String clientOrderId) {

@@ -26,6 +26,16 @@ public enum ErrorCode {
   RISK_LIMIT_EXCEEDED(Stage.RISK, 400, "Risk limit exceeded"),
   UNSUPPORTED_CURRENCY(Stage.RISK, 400, "No conversion to the account currency"),
 
+  // routing: where an order can go
+  NO_HEALTHY_LP(Stage.ROUTING, 400, "No healthy LPs available"),
+  NO_LIQUIDITY(Stage.ROUTING, 400, "No liquidity for the order"),
+  UNKNOWN_LP(Stage.ROUTING, 400, "Unknown liquidity provider"),
+  LP_UNHEALTHY(Stage.ROUTING, 400, "Liquidity provider unavailable"),
+
+  // LP: what the liquidity provider answered
+  LP_REJECTED(Stage.LP, 400, "Rejected by the liquidity provider"),
+  LP_TIMEOUT(Stage.LP, 504, "The liquidity provider did not answer"),
+
   // lifecycle: state of orders and accounts
   ACCOUNT_NOT_FOUND(Stage.LIFECYCLE, 404, "Account not found"),
   ORDER_NOT_FOUND(Stage.LIFECYCLE, 404, "Order not found"),

@@ -12,7 +12,7 @@ public record Order(UUID id, String orderRef, String tenantId, UUID accountId, S
                     String instrumentId, Side side, OrderType orderType, TimeInForce timeInForce,
                     BigDecimal quantity, BigDecimal filledQuantity, BigDecimal price, BigDecimal stopPrice,
                     BigDecimal pegOffset, BigDecimal trailAmount, BigDecimal averagePrice, Instant expiryDate,
-                    RoutingStrategy routingStrategy, String lpId, OrderStatus status, String rejectReason,
+                    RoutingStrategy routingStrategy, String lpId, OrderStatus status, String rejectCode, String rejectReason,
                     BigDecimal reservedAmount, JsonObject metadata, long version, Instant createdAt,
                     Instant updatedAt) {
 
@@ -32,7 +32,7 @@ public record Order(UUID id, String orderRef, String tenantId, UUID accountId, S
     return new Order(id, orderRef, tenantId, accountId, submittedBy, clientOrderId, instrumentId, side, orderType,
       timeInForce, or(newQuantity, quantity), filledQuantity, or(newPrice, price), or(newStopPrice, stopPrice),
       or(newPegOffset, pegOffset), or(newTrailAmount, trailAmount), averagePrice,
-      newExpiryDate != null ? newExpiryDate : expiryDate, routingStrategy, lpId, status, rejectReason, reservedAmount,
+      newExpiryDate != null ? newExpiryDate : expiryDate, routingStrategy, lpId, status, rejectCode, rejectReason, reservedAmount,
       metadata, version, createdAt, updatedAt);
   }
 
@@ -50,7 +50,7 @@ public record Order(UUID id, String orderRef, String tenantId, UUID accountId, S
       .put("price", price).put("stopPrice", stopPrice).put("pegOffset", pegOffset).put("trailAmount", trailAmount)
       .put("averagePrice", averagePrice).put("expiryDate", Json.time(expiryDate))
       .put("routingStrategy", routingStrategy.wire()).put("lpId", lpId).put("status", status.wire())
-      .put("rejectReason", rejectReason).put("metadata", metadata).put("version", version)
+      .put("rejectCode", rejectCode).put("rejectReason", rejectReason).put("metadata", metadata).put("version", version)
       .put("createdAt", Json.time(createdAt)).put("updatedAt", Json.time(updatedAt));
   }
 
@@ -66,7 +66,7 @@ public record Order(UUID id, String orderRef, String tenantId, UUID accountId, S
       .put("trailAmount", Json.dec(trailAmount)).put("averagePrice", Json.dec(averagePrice))
       .put("expiryDate", expiryDate == null ? null : expiryDate.toString())
       .put("routingStrategy", routingStrategy.wire()).put("lpId", lpId).put("status", status.wire())
-      .put("rejectReason", rejectReason).put("reservedAmount", Json.dec(reservedAmount)).put("metadata", metadata)
+      .put("rejectCode", rejectCode).put("rejectReason", rejectReason).put("reservedAmount", Json.dec(reservedAmount)).put("metadata", metadata)
       .put("version", version).put("createdAt", createdAt.toString()).put("updatedAt", updatedAt.toString());
   }
 
@@ -80,7 +80,7 @@ public record Order(UUID id, String orderRef, String tenantId, UUID accountId, S
       Decimals.parse(j.getValue("stopPrice")), Decimals.parse(j.getValue("pegOffset")),
       Decimals.parse(j.getValue("trailAmount")), Decimals.parse(j.getValue("averagePrice")),
       expiry == null ? null : Instant.parse(expiry), RoutingStrategy.fromWire(j.getString("routingStrategy")),
-      j.getString("lpId"), OrderStatus.fromWire(j.getString("status")), j.getString("rejectReason"),
+      j.getString("lpId"), OrderStatus.fromWire(j.getString("status")), j.getString("rejectCode"), j.getString("rejectReason"),
       Decimals.parse(j.getValue("reservedAmount")), j.getJsonObject("metadata", new JsonObject()),
       j.getLong("version"), Instant.parse(j.getString("createdAt")), Instant.parse(j.getString("updatedAt")));
   }

@@ -223,7 +223,7 @@ public final class OrderRepository {
       r.getBigDecimal("filled_quantity"), r.getBigDecimal("price"), r.getBigDecimal("stop_price"),
       r.getBigDecimal("peg_offset"), r.getBigDecimal("trail_amount"), r.getBigDecimal("average_price"),
       expiry == null ? null : expiry.toInstant(), RoutingStrategy.fromWire(r.getString("routing_strategy")),
-      r.getString("lp_id"), OrderStatus.fromWire(r.getString("status")), r.getString("reject_reason"),
+      r.getString("lp_id"), OrderStatus.fromWire(r.getString("status")), r.getString("reject_code"), r.getString("reject_reason"),
       r.getBigDecimal("reserved_amount"), r.getJsonObject("metadata"), r.getLong("version"),
       r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").toInstant());
   }

@@ -1,0 +1,142 @@
+package io.orion.oms.lp;
+
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.circuitbreaker.TimeoutException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One LP: its adapter behind a circuit breaker. Commands arrive on {@code oms.lp.<id>.send|cancel|replace|status}
+ * and are answered with the LP's first report ({@code {ok:true, report}}) or a failure naming why
+ * ({@code {ok:false, failure: circuit_open|timeout|not_connected|error}}). Quotes are published on
+ * {@code oms.md.quote.<instrument>}, every execution report on {@code oms.lp.execution}, and the LP's
+ * health on {@code oms.lp.state} whenever it changes and every second.
+ */
+public final class LpConnectorVerticle extends VerticleBase {
+  public static final String EXECUTIONS = "oms.lp.execution";
+  public static final String STATE = "oms.lp.state";
+  public static final String QUOTES_PREFIX = "oms.md.quote.";
+  private static final Logger log = LoggerFactory.getLogger(LpConnectorVerticle.class);
+
+  private final LpSettings settings;
+  private final LpAdapter adapter;
+  private final List<String> instruments;
+  private final LatencyWindow latency = new LatencyWindow(1024);
+  private CircuitBreaker breaker;
+  private String sessionDetail = "connecting";
+
+  public LpConnectorVerticle(LpSettings settings, LpAdapter adapter, List<String> instruments) {
+    this.settings = settings;
+    this.adapter = adapter;
+    this.instruments = instruments;
+  }
+
+  public static String address(String lpId, String command) {
+    return "oms.lp." + lpId + "." + command;
+  }
+
+  @Override
+  public Future<?> start() {
+    breaker = CircuitBreaker.create("lp-" + settings.id(), vertx, new CircuitBreakerOptions()
+        .setMaxFailures(settings.maxFailures())
+        .setTimeout(settings.callTimeoutMs())
+        .setResetTimeout(settings.resetTimeoutMs())
+        .setNotificationAddress(null))
+      .openHandler(v -> stateChanged("circuit opened"))
+      .halfOpenHandler(v -> stateChanged("circuit half-open"))
+      .closeHandler(v -> stateChanged("circuit closed"));
+    vertx.setPeriodic(1000, id -> publishState());
+    return Future.all(
+        consume("send", m -> adapter.send(LpMessages.order(m.body().getJsonObject("order")))),
+        consume("cancel", m -> adapter.cancel(m.body().getString("clOrdId"), m.body().getString("origClOrdId"),
+          LpMessages.order(m.body().getJsonObject("order")))),
+        consume("replace", m -> adapter.replace(m.body().getString("origClOrdId"),
+          LpMessages.order(m.body().getJsonObject("order")))),
+        consume("status", m -> adapter.status(m.body().getString("clOrdId"),
+          LpMessages.order(m.body().getJsonObject("order")))))
+      .compose(v -> adapter.start(context, listener(), instruments))
+      .onSuccess(v -> publishState());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return adapter.stop();
+  }
+
+  /** A command runs through the breaker: only "the LP did not answer" counts as a failure; a reject is an answer. */
+  private Future<Void> consume(String command, java.util.function.Function<Message<JsonObject>, Future<ExecutionReport>> call) {
+    return vertx.eventBus().<JsonObject>consumer(address(settings.id(), command), msg -> {
+      long start = System.nanoTime();
+      Supplier<Future<ExecutionReport>> guarded = () -> adapter.connected()
+        ? call.apply(msg) : Future.failedFuture(new NotConnected());
+      breaker.execute(guarded).onComplete(ar -> {
+        if (ar.succeeded()) {
+          latency.record(System.nanoTime() - start);
+          msg.reply(new JsonObject().put("ok", true).put("report", LpMessages.toJson(ar.result())));
+        } else {
+          msg.reply(new JsonObject().put("ok", false).put("failure", failure(ar.cause()))
+            .put("detail", String.valueOf(ar.cause().getMessage())));
+        }
+      });
+    }).completion();
+  }
+
+  private static String failure(Throwable t) {
+    if (t instanceof OpenCircuitException) return "circuit_open";
+    if (t instanceof TimeoutException) return "timeout";
+    if (t instanceof NotConnected) return "not_connected";
+    return "error";
+  }
+
+  private LpListener listener() {
+    return new LpListener() {
+      @Override
+      public void onQuote(Quote quote) {
+        vertx.eventBus().publish(QUOTES_PREFIX + quote.instrumentId(), LpMessages.toJson(quote));
+      }
+
+      @Override
+      public void onExecution(ExecutionReport report) {
+        vertx.eventBus().publish(EXECUTIONS, LpMessages.toJson(report));
+      }
+
+      @Override
+      public void onSessionState(boolean loggedOn, String detail) {
+        sessionDetail = detail;
+        log.info("LP {} session {}: {}", settings.id(), loggedOn ? "up" : "down", detail);
+        publishState();
+      }
+    };
+  }
+
+  private void stateChanged(String what) {
+    log.warn("LP {} {} (failures: {})", settings.id(), what, breaker.failureCount());
+    publishState();
+  }
+
+  private void publishState() {
+    CircuitBreakerState s = breaker.state();
+    vertx.eventBus().publish(STATE, new JsonObject()
+      .put("lpId", settings.id()).put("name", settings.name())
+      .put("connected", adapter.connected()).put("session", sessionDetail)
+      .put("circuit", s.name().toLowerCase()).put("failures", breaker.failureCount())
+      .put("latencyP50Us", latency.percentile(50)).put("latencyP99Us", latency.percentile(99)));
+  }
+
+  /** The session is down: the command was not sent at all. */
+  static final class NotConnected extends RuntimeException {
+    NotConnected() {
+      super("LP session is not logged on", null, false, false);
+    }
+  }
+}

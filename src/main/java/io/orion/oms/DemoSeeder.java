@@ -22,10 +22,11 @@ final class DemoSeeder {
   static Future<List<Account>> seed(Pool pool, OrionConfig.Demo demo, Clock clock) {
     AccountRepository accounts = new AccountRepository(pool);
     JsonObject mark = new JsonObject().put("tenant", demo.tenant()).put("at", clock.instant().toString());
-    return pool.withTransaction(tx -> tx.preparedQuery(MARK).execute(Tuple.of(mark)))
-      .compose(rs -> rs.size() == 0 ? Future.succeededFuture()
-        : accounts.create(demo.tenant(), demo.traderId(), demo.accountName(), demo.currency(), demo.balance(), null,
-          null, clock.instant()).mapEmpty())
+    // the mark and the account commit together: a failed seed is tried again on the next start
+    return pool.withTransaction(tx -> tx.preparedQuery(MARK).execute(Tuple.of(mark))
+        .compose(rs -> rs.size() == 0 ? Future.succeededFuture()
+          : accounts.create(tx, demo.tenant(), demo.traderId(), demo.accountName(), demo.currency(), demo.balance(),
+            null, null, clock.instant()).mapEmpty()))
       .compose(v -> accounts.listOwned(demo.tenant(), demo.traderId()));
   }
 }

@@ -79,7 +79,9 @@ public final class Main {
     String user = opts.get("user");
     String roles = opts.getOrDefault("roles", "trader");
     if (tenant == null || user == null) usage("token needs --tenant and --user");
-    int ttl = Integer.parseInt(opts.getOrDefault("ttl-minutes", String.valueOf(config.jwt().demoTokenTtlMinutes())));
+    String ttlText = opts.getOrDefault("ttl-minutes", String.valueOf(config.jwt().demoTokenTtlMinutes()));
+    if (!ttlText.matches("\\d{1,6}") || Integer.parseInt(ttlText) < 1) usage("--ttl-minutes must be a whole number of minutes");
+    int ttl = Integer.parseInt(ttlText);
     Vertx vertx = Vertx.vertx();
     try {
       String token = JwtSupport.issue(JwtSupport.create(vertx, config), config, tenant, user,

@@ -59,6 +59,7 @@ public final class OrionApp {
 
   /** Blocking: returns once the HTTP port is listening. */
   public OrionApp start() throws Exception {
+    List<Instrument> instruments = readInstruments(); // a bad file stops start-up before anything runs
     Files.createDirectories(config.dataDir());
     pgUrl = startDatabase();
     String redisUrl = startRedis();
@@ -70,7 +71,7 @@ public final class OrionApp {
       .setMaxPoolWaiting(64));
     jwt = JwtSupport.create(vertx, config);
 
-    Future<Void> started = loadInstruments()
+    Future<Void> started = new InstrumentRepository(pool).upsertAll(instruments)
       .compose(v -> config.demo().enabled() ? DemoSeeder.seed(pool, config.demo(), clock) : Future.succeededFuture(List.<Account>of()))
       .compose(accounts -> {
         demoAccounts = accounts;
@@ -95,11 +96,12 @@ public final class OrionApp {
     return embeddedRedis.url();
   }
 
-  private Future<Void> loadInstruments() {
+  private static List<Instrument> readInstruments() {
     JsonObject json = ConfigLoader.readJson(ConfigLoader.confDir(System.getenv()), "instruments.json");
     List<Instrument> list = new ArrayList<>();
-    json.getJsonArray("instruments").forEach(o -> list.add(Instrument.fromConfig((JsonObject) o)));
-    return new InstrumentRepository(pool).upsertAll(list);
+    var array = json.getJsonArray("instruments");
+    for (int i = 0; i < array.size(); i++) list.add(Instrument.fromConfig(array.getJsonObject(i), "instruments[" + i + "]"));
+    return list;
   }
 
   private Future<Void> deployVerticles() {

@@ -39,6 +39,11 @@ public final class AccountRepository {
     UPDATE accounts SET reserved = greatest(reserved - $2::numeric, 0), event_seq = event_seq + $3, version = version + 1,
       updated_at = $4
     WHERE id = $1 RETURNING balance, reserved, event_seq""";
+  // balance moves by the fill's cash; reserved gives back what the fill no longer needs held
+  private static final String SETTLE = """
+    UPDATE accounts SET balance = balance + $2::numeric, reserved = greatest(reserved - $3::numeric, 0),
+      event_seq = event_seq + $4, version = version + 1, updated_at = $5
+    WHERE id = $1 RETURNING balance, reserved, event_seq""";
   private static final String POSITION_QTY =
     "SELECT quantity FROM positions WHERE account_id = $1 AND instrument_id = $2";
 
@@ -57,7 +62,13 @@ public final class AccountRepository {
 
   public Future<Account> create(String tenant, String ownerId, String name, String currency, BigDecimal balance,
                                 BigDecimal maxOrderNotional, BigDecimal maxPositionQuantity, Instant now) {
-    return pool.preparedQuery(INSERT)
+    return create(pool, tenant, ownerId, name, currency, balance, maxOrderNotional, maxPositionQuantity, now);
+  }
+
+  public Future<Account> create(SqlClient client, String tenant, String ownerId, String name, String currency,
+                                BigDecimal balance, BigDecimal maxOrderNotional, BigDecimal maxPositionQuantity,
+                                Instant now) {
+    return client.preparedQuery(INSERT)
       .execute(Tuple.from(new Object[]{UUID.randomUUID(), tenant, ownerId, name, currency, balance, maxOrderNotional,
         maxPositionQuantity, utc(now)}))
       .map(rs -> fromRow(rs.iterator().next()));
@@ -100,6 +111,18 @@ public final class AccountRepository {
   public Future<Reservation> release(SqlClient tx, UUID accountId, BigDecimal amount, int events, Instant now) {
     return tx.preparedQuery(RELEASE).execute(Tuple.of(accountId, amount, events, utc(now)))
       .map(AccountRepository::reservation);
+  }
+
+  /** Cash of a fill ({@code cashDelta}: negative for buys) and the held funds it releases; takes {@code events} seqs. */
+  public Future<Reservation> settle(SqlClient tx, UUID accountId, BigDecimal cashDelta,
+                                                      BigDecimal release, int events, Instant now) {
+    return tx.preparedQuery(SETTLE).execute(Tuple.of(accountId, cashDelta, release, events,
+        utc(now)))
+      .map(rs -> {
+        Row r = rs.iterator().next();
+        return new Reservation(r.getBigDecimal("balance"), r.getBigDecimal("reserved"),
+          r.getLong("event_seq"));
+      });
   }
 
   public Future<BigDecimal> positionQuantity(UUID accountId, String instrumentId) {

@@ -36,7 +36,8 @@ public final class ApiRequest {
   /** The JSON body with decimals kept exact; an empty object when there is none. */
   public JsonObject body() {
     if (body == null) {
-      body = ctx.body() == null || ctx.body().length() == 0 ? new JsonObject() : DecimalJson.parseObject(ctx.body().buffer());
+      boolean none = ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0;
+      body = none ? new JsonObject() : DecimalJson.parseObject(ctx.body().buffer());
     }
     return body;
   }

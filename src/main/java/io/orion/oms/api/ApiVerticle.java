@@ -30,6 +30,7 @@ import java.time.Clock;
  */
 public final class ApiVerticle extends VerticleBase {
   static final String CONTRACT = "openapi.yaml";
+  private static final long PURGE_INTERVAL_MS = 10 * 60 * 1000;
   private static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/5.17.14";
 
   /** Everything the handlers use; shared by all instances of this verticle. */
@@ -80,7 +81,9 @@ public final class ApiVerticle extends VerticleBase {
     SystemHandlers system = new SystemHandlers(new InstrumentRepository(deps.pool()), deps.pool(), deps.redis(),
       deps.clock());
 
-    new Endpoints(rb, new IdempotencyStore(deps.pool()))
+    IdempotencyStore idempotency = new IdempotencyStore(deps.pool());
+    vertx.setPeriodic(PURGE_INTERVAL_MS, id -> idempotency.purge());
+    new Endpoints(rb, idempotency)
       .secured("submitOrder", orders::submit)
       .secured("listOrders", orders::list)
       .secured("bulkCancelOrders", orders::bulkCancel)

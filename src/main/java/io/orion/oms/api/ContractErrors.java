@@ -5,6 +5,7 @@ import io.orion.oms.common.FieldError;
 import io.orion.oms.common.Problem;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 
 import java.util.LinkedHashMap;
@@ -24,15 +25,27 @@ final class ContractErrors {
   private ContractErrors() {}
 
   static Problem toProblem(ValidatorException e) {
+    if (e.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT && String.valueOf(e.getMessage()).contains("body")) {
+      return Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json");
+    }
+    if (e.type() == ValidatorErrorType.ILLEGAL_VALUE && !(e instanceof SchemaValidationException)
+      && first(PARAM, e.getMessage()) == null) {
+      return Problem.of(ErrorCode.MALFORMED_REQUEST, "The request body is not valid JSON: " + e.getMessage());
+    }
     Map<String, FieldError> byField = new LinkedHashMap<>();
+    Map<String, Integer> rank = new java.util.HashMap<>();
     String param = first(PARAM, e.getMessage());
     if (e instanceof SchemaValidationException sve && sve.getOutputUnit() != null) {
       List<OutputUnit> errors = sve.getOutputUnit().getErrors();
       if (errors != null) {
         for (OutputUnit u : errors) {
           String field = param != null ? param : field(u);
-          // later errors are the more specific ones (e.g. a pattern rather than "any of the types")
-          byField.put(field, new FieldError(field, keyword(u), u.getError()));
+          // keep the most specific error per field: a pattern or enum says more than "additional properties"
+          int r = rank(u);
+          if (r >= rank.getOrDefault(field, -1)) {
+            rank.put(field, r);
+            byField.put(field, new FieldError(field, keyword(u), u.getError()));
+          }
         }
       }
     }
@@ -56,6 +69,16 @@ final class ContractErrors {
       if (name != null && !loc.equals(name) && !loc.endsWith("." + name)) return loc.isEmpty() ? name : loc + "." + name;
     }
     return loc.isEmpty() ? "body" : loc;
+  }
+
+  private static int rank(OutputUnit u) {
+    String k = u.getKeywordLocation() == null ? "" : u.getKeywordLocation();
+    String last = k.substring(k.lastIndexOf('/') + 1);
+    return switch (last) {
+      case "additionalProperties", "unevaluatedProperties" -> 0;
+      case "anyOf", "oneOf", "allOf", "properties", "$ref", "items", "" -> 1;
+      default -> 2;
+    };
   }
 
   private static String keyword(OutputUnit u) {

@@ -54,6 +54,10 @@ final class Endpoints {
         problem(ctx, Problem.of(ErrorCode.UNAUTHORIZED, "The token lacks a required claim (sub, tenant or exp)"));
         return;
       }
+      if (caller.roles().isEmpty()) {
+        problem(ctx, Problem.of(ErrorCode.FORBIDDEN, "The token carries no Orion role (trader, viewer, admin, compliance)"));
+        return;
+      }
       String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
       if (key != null && ctx.request().method() != HttpMethod.GET) {
         runIdempotent(ctx, caller, key, op);
@@ -167,9 +171,27 @@ final class Endpoints {
       problem(ctx, pe.problem());
     } else if (cause instanceof DecodeException de) {
       problem(ctx, Problem.of(ErrorCode.MALFORMED_REQUEST, de.getMessage()));
+    } else if (unavailable(cause)) {
+      String errorId = UUID.randomUUID().toString();
+      log.error("errorId={} {} {}: a dependency is unavailable", errorId, ctx.request().method(), ctx.request().path(), cause);
+      ctx.response().putHeader("Retry-After", "1");
+      writeRaw(ctx, 503, Problems.body(Problem.of(ErrorCode.SERVICE_UNAVAILABLE, "The service cannot reach a dependency "
+        + "right now; retry shortly (errorId " + errorId + ")"), ctx.request().path(), errorId), Problems.MEDIA_TYPE);
     } else {
       internalError(ctx, cause);
     }
+  }
+
+  /** The database or an internal service did not answer: not a bug in the request, worth a retry. */
+  private static boolean unavailable(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.net.ConnectException || c instanceof io.vertx.sqlclient.ClosedConnectionException
+        || c instanceof java.util.concurrent.TimeoutException) return true;
+      if (c instanceof io.vertx.core.eventbus.ReplyException re
+        && re.failureType() != io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE) return true;
+      if (c == c.getCause()) break;
+    }
+    return false;
   }
 
   static void internalError(RoutingContext ctx, Throwable cause) {

@@ -22,6 +22,7 @@ final class IdempotencyStore {
       SET request_hash = EXCLUDED.request_hash, status = 'in_progress', response_status = NULL,
           response_body = NULL, response_type = NULL, response_headers = NULL, created_at = now(), completed_at = NULL
       WHERE idempotency_keys.created_at < now() - make_interval(hours => $5)
+         OR (idempotency_keys.status = 'in_progress' AND idempotency_keys.created_at < now() - interval '60 seconds')
     RETURNING 1""";
   private static final String FIND =
     "SELECT request_hash, status, response_status, response_body, response_type, response_headers FROM idempotency_keys"
@@ -33,6 +34,7 @@ final class IdempotencyStore {
     "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND user_id = $2 AND idem_key = $3 AND status = 'in_progress'";
 
   /** What claiming a key found: go ahead, replay a stored reply, or a conflict. */
+  /** What claiming a key found. An in-progress key older than a minute is taken to be abandoned by a crash. */
   sealed interface Claim permits Proceed, Replay, Mismatch, InProgress {}
   record Proceed() implements Claim {}
   record Replay(Reply reply, String contentType) implements Claim {}
@@ -70,6 +72,14 @@ final class IdempotencyStore {
       .execute(Tuple.from(new Object[]{tenant, user, key, reply.status(),
         reply.body() == null ? null : reply.body().encode(), contentType, headers}))
       .mapEmpty();
+  }
+
+  private static final String PURGE =
+    "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)";
+
+  /** Forgets keys past the retention window. */
+  Future<Void> purge() {
+    return pool.preparedQuery(PURGE).execute(Tuple.of(RETENTION_HOURS)).mapEmpty();
   }
 
   /** After a server-side failure the key is freed so that the client's retry runs again. */

@@ -6,7 +6,8 @@ package io.orion.oms.common;
  */
 public enum ErrorCode {
   // request: transport, contract and identity
-  VALIDATION_FAILED(Stage.REQUEST, 400, "Request is not valid"),
+  // the contract's and the order rules' field checks; each bad field is named in errors[]
+  VALIDATION_FAILED(Stage.VALIDATION, 400, "Request is not valid"),
   MALFORMED_REQUEST(Stage.REQUEST, 400, "Request body is not valid JSON"),
   UNAUTHORIZED(Stage.REQUEST, 401, "Authentication required"),
   FORBIDDEN(Stage.REQUEST, 403, "Not allowed"),
@@ -16,10 +17,6 @@ public enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE(Stage.REQUEST, 415, "Unsupported media type"),
   IDEMPOTENCY_KEY_REUSED(Stage.REQUEST, 422, "Idempotency key reused with a different request"),
   IDEMPOTENCY_KEY_IN_PROGRESS(Stage.REQUEST, 409, "A request with this idempotency key is still being processed"),
-
-  // validation: instrument rules and order-type fields
-  UNKNOWN_INSTRUMENT(Stage.VALIDATION, 400, "Unknown instrument"),
-  INVALID_ORDER(Stage.VALIDATION, 400, "Order is not valid"),
 
   // risk: balance and account limits
   INSUFFICIENT_FUNDS(Stage.RISK, 400, "Insufficient funds"),

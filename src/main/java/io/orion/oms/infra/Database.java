@@ -20,7 +20,9 @@ public final class Database {
   /** Applies the Flyway migrations (blocking JDBC; run once at start-up, off the event loop). */
   public static void migrate(String url) {
     PgConnectOptions o = PgConnectOptions.fromUri(url);
-    String jdbc = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+    int q = url.indexOf('?');
+    String jdbc = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase()
+      + (q >= 0 ? url.substring(q) : "");
     Flyway.configure()
       .dataSource(jdbc, o.getUser(), o.getPassword())
       .locations("classpath:db/migration")

@@ -36,6 +36,19 @@ public record Order(UUID id, String orderRef, String tenantId, UUID accountId, S
       metadata, version, createdAt, updatedAt);
   }
 
+  /** The same order in a new state (the state machine has checked the move). */
+  public Order withState(OrderStatus newStatus, BigDecimal newFilled, BigDecimal newAverage, BigDecimal newReserved,
+                         String newRejectCode, String newRejectReason) {
+    return new Order(id, orderRef, tenantId, accountId, submittedBy, clientOrderId, instrumentId, side, orderType,
+      timeInForce, quantity, newFilled, price, stopPrice, pegOffset, trailAmount, newAverage, expiryDate,
+      routingStrategy, lpId, OrderStateMachine.check(status, newStatus), newRejectCode, newRejectReason, newReserved,
+      metadata, version, createdAt, updatedAt);
+  }
+
+  public Order withStatus(OrderStatus newStatus) {
+    return withState(newStatus, filledQuantity, averagePrice, reservedAmount, rejectCode, rejectReason);
+  }
+
   private static BigDecimal or(BigDecimal a, BigDecimal b) {
     return a != null ? a : b;
   }

@@ -125,8 +125,13 @@ public final class OrderCommands {
     Instant now = clock.instant();
     return pool.withTransaction(tx -> orders.lockVisible(tx, caller, orderId).compose(order -> {
       if (order == null) return failed(Problem.of(ErrorCode.ORDER_NOT_FOUND, "No order " + orderId));
-      Problem denied = mayChange(caller, order);
-      if (denied != null) return failed(denied);
+      return mayChange(caller, order).compose(v -> cancelPending(tx, caller, order, reason, now));
+    }));
+  }
+
+  private Future<Order> cancelPending(SqlConnection tx, Caller caller, Order order, String reason, Instant now) {
+    UUID orderId = order.id();
+    {
       if (order.status() != OrderStatus.PENDING) {
         return failed(Problem.of(ErrorCode.ORDER_NOT_CANCELLABLE, "Order " + order.orderRef() + " is "
           + order.status().wire() + " and cannot be cancelled").with("orderStatus", order.status().wire()));
@@ -150,7 +155,7 @@ public final class OrderCommands {
               .compose(v -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
               .map(cancelled);
           }));
-    }));
+    }
   }
 
   /** New terms asked for an order: null fields stay as they are. */
@@ -179,8 +184,12 @@ public final class OrderCommands {
   public Future<Order> modify(Caller caller, UUID orderId, Modification change, Long expectedVersion) {
     return orders.findVisible(caller, orderId).compose(order -> {
       if (order == null) return failed(Problem.of(ErrorCode.ORDER_NOT_FOUND, "No order " + orderId));
-      Problem denied = mayChange(caller, order);
-      if (denied != null) return failed(denied);
+      return mayChange(caller, order).compose(v -> modifyVisible(caller, order, change, expectedVersion));
+    });
+  }
+
+  private Future<Order> modifyVisible(Caller caller, Order order, Modification change, Long expectedVersion) {
+    {
       if (expectedVersion != null && expectedVersion != order.version()) return failed(versionMismatch(order));
       if (order.status() != OrderStatus.PENDING) {
         return failed(Problem.of(ErrorCode.ORDER_NOT_MODIFIABLE, "Order " + order.orderRef() + " is "
@@ -201,7 +210,7 @@ public final class OrderCommands {
           .put("account", withoutThis.toBusJson()).put("replacesQuantity", Json.dec(order.remainingQuantity()));
         return validate(check).compose(accepted -> applyModification(caller, order, changed, change, accepted, account));
       });
-    });
+    }
   }
 
   private Future<Order> applyModification(Caller caller, Order order, Order changed, Modification change,
@@ -209,11 +218,13 @@ public final class OrderCommands {
     Instant now = clock.instant();
     BigDecimal delta = accepted.reserveAmount().subtract(order.reservedAmount());
     int eventCount = delta.signum() != 0 ? 2 : 1;
-    return pool.withTransaction(tx -> {
-      Future<AccountRepository.Reservation> funds = delta.signum() >= 0
+    // lock order then account: the same order as cancel and fills, so they cannot deadlock
+    return pool.withTransaction(tx -> orders.lock(tx, order.id()).compose(locked -> {
+      if (locked == null || locked.version() != order.version()) return failed(versionMismatch(locked == null ? order : locked));
+      return delta.signum() >= 0
         ? accounts.reserve(tx, order.accountId(), delta, eventCount, now)
         : accounts.release(tx, order.accountId(), delta.negate(), eventCount, now);
-      return funds.compose(res -> {
+    }).compose(res -> {
         if (res == null) {
           return failed(OrderValidator.insufficientFunds(account.currency(), delta, account.available()));
         }
@@ -236,8 +247,7 @@ public final class OrderCommands {
             .compose(v -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
             .map(updated);
         });
-      });
-    });
+    }));
   }
 
   private static Problem versionMismatch(Order current) {
@@ -246,12 +256,17 @@ public final class OrderCommands {
   }
 
   /**
-   * Traders change orders of the accounts they own (an order is only visible to a trader if it owns the
-   * account); admins may cancel any order of their tenant. Viewers and compliance only read.
+   * Traders change orders of the accounts they own, even when another role (compliance) lets them see
+   * more; admins may change any order of their tenant. Viewers and compliance only read.
    */
-  private static Problem mayChange(Caller caller, Order order) {
-    if (caller.has(Role.ADMIN) || caller.has(Role.TRADER)) return null;
-    return Problem.of(ErrorCode.FORBIDDEN, "Your role may not change order " + order.orderRef());
+  private Future<Void> mayChange(Caller caller, Order order) {
+    if (caller.has(Role.ADMIN)) return Future.succeededFuture();
+    Problem denied = Problem.of(ErrorCode.FORBIDDEN, "Only the account's owner (trader) or an admin may change order "
+      + order.orderRef());
+    if (!caller.has(Role.TRADER)) return failed(denied);
+    if (!caller.seesWholeTenant()) return Future.succeededFuture(); // visible to a plain trader means owned
+    return accounts.findVisible(caller, order.accountId()).compose(a ->
+      a != null && a.ownerId().equals(caller.userId()) ? Future.succeededFuture() : failed(denied));
   }
 
   private static JsonObject balance(Account account, AccountRepository.Reservation res) {

@@ -52,6 +52,11 @@ public final class OrderRepository {
     UPDATE orders SET quantity = $3, price = $4, stop_price = $5, peg_offset = $6, trail_amount = $7, expiry_date = $8,
       reserved_amount = $9, version = version + 1, updated_at = $10
     WHERE id = $1 AND version = $2 RETURNING *""";
+  private static final String SAVE_STATE = """
+    UPDATE orders SET status = $2, filled_quantity = $3, average_price = $4, reserved_amount = $5, reject_code = $6,
+      reject_reason = $7, version = version + 1, updated_at = $8
+    WHERE id = $1 RETURNING *""";
+  private static final String LOCK_BY_ID = "SELECT * FROM orders WHERE id = $1 FOR UPDATE";
   private static final String FILLS =
     "SELECT * FROM fills WHERE order_id = $1 ORDER BY executed_at, id";
   private static final String MODIFICATIONS =
@@ -102,6 +107,17 @@ public final class OrderRepository {
     return tx.preparedQuery(BY_ID_FOR_UPDATE).execute(scope(id, caller)).map(OrderRepository::first);
   }
 
+  /** Inside a transaction: the order row locked, for the lifecycle (no caller: the LP or the service acts). */
+  public Future<Order> lock(SqlClient tx, UUID id) {
+    return tx.preparedQuery(LOCK_BY_ID).execute(Tuple.of(id)).map(OrderRepository::first);
+  }
+
+  /** Writes the state fields of {@code o} (status, fills, held funds, reject) and bumps the version. */
+  public Future<Order> saveState(SqlClient tx, Order o, Instant now) {
+    return tx.preparedQuery(SAVE_STATE).execute(Tuple.from(new Object[]{o.id(), o.status().wire(), o.filledQuantity(),
+      o.averagePrice(), o.reservedAmount(), o.rejectCode(), o.rejectReason(), utc(now)})).map(OrderRepository::first);
+  }
+
   public Future<Order> setStatus(SqlClient tx, UUID id, OrderStatus status, BigDecimal reserved, Instant now) {
     return tx.preparedQuery(SET_STATUS).execute(Tuple.of(id, status.wire(), reserved, utc(now)))
       .map(OrderRepository::first);
@@ -146,7 +162,7 @@ public final class OrderRepository {
     Tuple countArgs = Tuple.from(params);
     String count = "SELECT count(*) AS total" + where;
     int limitIdx = add(params, q.limit());
-    int offsetIdx = add(params, (q.page() - 1) * q.limit());
+    int offsetIdx = add(params, (long) (q.page() - 1) * q.limit());
     String page = "SELECT o.*" + where + " ORDER BY o.created_at DESC, o.id DESC LIMIT $" + limitIdx + " OFFSET $" + offsetIdx;
     return pool.preparedQuery(count).execute(countArgs).compose(c -> {
       long total = c.iterator().next().getLong("total");
@@ -172,7 +188,7 @@ public final class OrderRepository {
       JsonArray out = new JsonArray();
       rs.forEach(r -> out.add(new JsonObject().put("id", r.getUUID("id").toString())
         .put("orderId", r.getUUID("order_id").toString()).put("kind", r.getString("kind"))
-        .put("requested", r.getJsonObject("requested")).put("previous", r.getJsonObject("previous"))
+        .put("requested", numbers(r.getJsonObject("requested"))).put("previous", numbers(r.getJsonObject("previous")))
         .put("status", r.getString("status")).put("reason", r.getString("reason"))
         .put("requestedBy", r.getString("requested_by")).put("createdAt", time(r, "created_at"))));
       return out;
@@ -188,6 +204,19 @@ public final class OrderRepository {
         .put("actor", r.getString("actor")).put("createdAt", time(r, "created_at"))));
       return out;
     });
+  }
+
+  private static final java.util.Set<String> DECIMAL_TERMS =
+    java.util.Set.of("quantity", "price", "stopPrice", "pegOffset", "trailAmount");
+
+  /** Stored terms keep decimals as exact strings; the API shows them as numbers like everywhere else. */
+  private static JsonObject numbers(JsonObject terms) {
+    if (terms == null) return null;
+    JsonObject out = terms.copy();
+    DECIMAL_TERMS.forEach(k -> {
+      if (out.getValue(k) instanceof String s) out.put(k, new BigDecimal(s));
+    });
+    return out;
   }
 
   private static int add(List<Object> params, Object value) {

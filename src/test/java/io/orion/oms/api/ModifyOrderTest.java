@@ -69,8 +69,8 @@ class ModifyOrderTest {
     JsonObject rec = history.getJsonObject(0);
     assertThat(rec.getString("kind")).isEqualTo("modify");
     assertThat(rec.getString("status")).isEqualTo("applied");
-    assertThat(rec.getJsonObject("requested").getString("price")).isEqualTo("99.50");
-    assertThat(rec.getJsonObject("previous").getString("price")).isEqualTo("100.00");
+    assertThat(new BigDecimal(rec.getJsonObject("requested").getValue("price").toString())).isEqualByComparingTo("99.50");
+    assertThat(new BigDecimal(rec.getJsonObject("previous").getValue("price").toString())).isEqualByComparingTo("100.00");
 
     JsonArray audit = app.http.get("/api/v1/orders/" + id + "/audit", t[0]).json().getJsonArray("data");
     assertThat(audit.stream().map(o -> ((JsonObject) o).getString("eventType"))).contains("order.created", "order.modified");

@@ -1,0 +1,116 @@
+package io.orion.oms.order;
+
+import io.orion.oms.lp.ExecutionReport;
+import io.orion.oms.lp.LpMessages;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** All SQL on order legs, execution reports and routing decisions. */
+public final class LegRepository {
+  private static final String INSERT = """
+    INSERT INTO order_legs (id, order_id, tenant_id, lp_id, cl_ord_id, quantity, price, status, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $8) RETURNING *""";
+  private static final String BY_ORDER = "SELECT * FROM order_legs WHERE order_id = $1 ORDER BY created_at, cl_ord_id";
+  private static final String LOCK_BY_CL_ORD_ID = "SELECT * FROM order_legs WHERE cl_ord_id = $1 FOR UPDATE";
+  private static final String BY_CL_ORD_ID = "SELECT * FROM order_legs WHERE cl_ord_id = $1";
+  private static final String UPDATE = """
+    UPDATE order_legs SET status = $2, filled_quantity = $3, average_price = $4, lp_order_id = coalesce($5, lp_order_id),
+      attempts = $6, last_error = $7, quantity = $8, price = $9, updated_at = $10
+    WHERE id = $1 RETURNING *""";
+  private static final String COUNT_FOR_ORDER = "SELECT count(*) AS n FROM order_legs WHERE order_id = $1";
+  private static final String RECORD_REPORT = """
+    INSERT INTO execution_reports (lp_id, exec_id, cl_ord_id, kind, report, received_at)
+    VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (lp_id, exec_id) DO NOTHING RETURNING exec_id""";
+  private static final String INSERT_FILL = """
+    INSERT INTO fills (id, order_id, tenant_id, account_id, lp_id, lp_exec_id, quantity, price, fee, fee_currency,
+      executed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    ON CONFLICT (lp_id, lp_exec_id) DO NOTHING RETURNING id""";
+  private static final String INSERT_DECISION = """
+    INSERT INTO routing_decisions (order_id, tenant_id, strategy, decision, created_at) VALUES ($1, $2, $3, $4, $5)""";
+  private static final String OPEN_LEGS = """
+    SELECT * FROM order_legs WHERE status IN ('sent', 'unknown', 'working', 'partially_filled', 'pending_cancel',
+      'pending_replace') AND updated_at < $1 ORDER BY updated_at LIMIT $2""";
+
+  public Future<Leg> insert(SqlClient tx, Order order, String lpId, String clOrdId, BigDecimal quantity,
+                            BigDecimal price, Instant now) {
+    return tx.preparedQuery(INSERT).execute(Tuple.from(new Object[]{UUID.randomUUID(), order.id(), order.tenantId(),
+      lpId, clOrdId, quantity, price, OrderRepository.utc(now)})).map(rs -> fromRow(rs.iterator().next()));
+  }
+
+  /** How many legs the order has had: the next leg's ClOrdID suffix. */
+  public Future<Integer> count(SqlClient client, UUID orderId) {
+    return client.preparedQuery(COUNT_FOR_ORDER).execute(Tuple.of(orderId))
+      .map(rs -> rs.iterator().next().getLong("n").intValue());
+  }
+
+  public Future<List<Leg>> byOrder(SqlClient client, UUID orderId) {
+    return client.preparedQuery(BY_ORDER).execute(Tuple.of(orderId)).map(LegRepository::all);
+  }
+
+  public Future<Leg> lockByClOrdId(SqlClient tx, String clOrdId) {
+    return tx.preparedQuery(LOCK_BY_CL_ORD_ID).execute(Tuple.of(clOrdId)).map(LegRepository::first);
+  }
+
+  public Future<Leg> byClOrdId(SqlClient client, String clOrdId) {
+    return client.preparedQuery(BY_CL_ORD_ID).execute(Tuple.of(clOrdId)).map(LegRepository::first);
+  }
+
+  public Future<Leg> update(SqlClient tx, Leg l, Instant now) {
+    return tx.preparedQuery(UPDATE).execute(Tuple.from(new Object[]{l.id(), l.status().wire(), l.filledQuantity(),
+      l.averagePrice(), l.lpOrderId(), l.attempts(), l.lastError(), l.quantity(), l.price(), OrderRepository.utc(now)}))
+      .map(LegRepository::first);
+  }
+
+  /** True the first time this LP + ExecID is seen; false for a duplicate or replay. */
+  public Future<Boolean> recordReport(SqlClient tx, ExecutionReport r, Instant now) {
+    return tx.preparedQuery(RECORD_REPORT).execute(Tuple.of(r.lpId(), r.execId(), r.clOrdId(), r.kind().name(),
+      LpMessages.toJson(r), OrderRepository.utc(now))).map(rs -> rs.size() > 0);
+  }
+
+  /** The fill's id, or null if this LP + ExecID was already applied. */
+  public Future<UUID> insertFill(SqlClient tx, Order o, ExecutionReport r, BigDecimal fee, String feeCurrency,
+                                 Instant now) {
+    Instant at = r.transactTime() == null ? now : r.transactTime();
+    return tx.preparedQuery(INSERT_FILL).execute(Tuple.from(new Object[]{UUID.randomUUID(), o.id(), o.tenantId(),
+        o.accountId(), r.lpId(), r.execId(), r.lastQty(), r.lastPx(), fee, feeCurrency, OrderRepository.utc(at),
+        OrderRepository.utc(now)}))
+      .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getUUID("id"));
+  }
+
+  public Future<Void> insertDecision(SqlClient tx, Order o, String strategy, JsonObject decision, Instant now) {
+    return tx.preparedQuery(INSERT_DECISION).execute(Tuple.of(o.id(), o.tenantId(), strategy, decision,
+      OrderRepository.utc(now))).mapEmpty();
+  }
+
+  /** Legs not final at their LP and untouched since {@code before}: what reconciliation asks about. */
+  public Future<List<Leg>> openSince(SqlClient client, Instant before, int limit) {
+    return client.preparedQuery(OPEN_LEGS).execute(Tuple.of(OrderRepository.utc(before), limit)).map(LegRepository::all);
+  }
+
+  private static List<Leg> all(RowSet<Row> rs) {
+    List<Leg> list = new ArrayList<>(rs.size());
+    rs.forEach(r -> list.add(fromRow(r)));
+    return list;
+  }
+
+  private static Leg first(RowSet<Row> rs) {
+    return rs.size() == 0 ? null : fromRow(rs.iterator().next());
+  }
+
+  static Leg fromRow(Row r) {
+    return new Leg(r.getUUID("id"), r.getUUID("order_id"), r.getString("lp_id"), r.getString("cl_ord_id"),
+      r.getString("lp_order_id"), r.getBigDecimal("quantity"), r.getBigDecimal("price"),
+      r.getBigDecimal("filled_quantity"), r.getBigDecimal("average_price"), Leg.Status.fromWire(r.getString("status")),
+      r.getInteger("attempts"), r.getString("last_error"));
+  }
+}

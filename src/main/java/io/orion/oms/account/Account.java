@@ -5,8 +5,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.UUID;
 
 /** A trading account: cash {@code balance}, the part {@code reserved} by open buy orders, and its risk limits. */
@@ -23,8 +21,7 @@ public record Account(UUID id, String tenantId, String ownerId, String name, Str
       .put("currency", currency).put("balance", balance).put("reserved", reserved).put("available", available())
       .put("riskLimits", new JsonObject().put("maxOrderNotional", maxOrderNotional)
         .put("maxPositionQuantity", maxPositionQuantity))
-      .put("createdAt", OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC).toString())
-      .put("updatedAt", OffsetDateTime.ofInstant(updatedAt, ZoneOffset.UTC).toString());
+      .put("createdAt", createdAt.toString()).put("updatedAt", updatedAt.toString());
   }
 
   /** Event-bus form: decimals as strings. */

@@ -126,7 +126,11 @@ public final class AccountRepository {
   }
 
   public Future<BigDecimal> positionQuantity(UUID accountId, String instrumentId) {
-    return pool.preparedQuery(POSITION_QTY).execute(Tuple.of(accountId, instrumentId))
+    return positionQuantity(pool, accountId, instrumentId);
+  }
+
+  public Future<BigDecimal> positionQuantity(SqlClient client, UUID accountId, String instrumentId) {
+    return client.preparedQuery(POSITION_QTY).execute(Tuple.of(accountId, instrumentId))
       .map(rs -> rs.size() == 0 ? BigDecimal.ZERO : rs.iterator().next().getBigDecimal("quantity"));
   }
 

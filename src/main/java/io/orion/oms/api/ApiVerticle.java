@@ -52,6 +52,7 @@ public final class ApiVerticle extends VerticleBase {
         root.route("/api/v1/*").subRouter(api);
         root.get("/openapi.yaml").handler(this::serveContract);
         root.get("/api/docs").handler(this::serveDocsIndex);
+        root.get("/api/docs/index.html").handler(this::serveDocsIndex);
         root.get("/api/docs/*").handler(StaticHandler.create(SWAGGER_UI));
         root.errorHandler(404, ctx -> Endpoints.problem(ctx, Problem.of(ErrorCode.NOT_FOUND,
           "No such resource: " + ctx.request().path())));
@@ -73,6 +74,7 @@ public final class ApiVerticle extends VerticleBase {
   private Router apiRouter(OpenAPIContract contract) {
     RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     rb.rootHandler(BodyHandler.create().setBodyLimit(deps.config().http().bodyLimitBytes()));
+    rb.rootHandler(ApiVerticle::reencodeQuery);
     rb.security("bearerAuth").httpHandler(JWTAuthHandler.create(deps.jwt()));
 
     OrderRepository orderRepo = new OrderRepository(deps.pool());
@@ -83,7 +85,7 @@ public final class ApiVerticle extends VerticleBase {
 
     IdempotencyStore idempotency = new IdempotencyStore(deps.pool());
     vertx.setPeriodic(PURGE_INTERVAL_MS, id -> idempotency.purge());
-    new Endpoints(rb, idempotency)
+    new Endpoints(rb, idempotency, contract)
       .secured("submitOrder", orders::submit)
       .secured("listOrders", orders::list)
       .secured("bulkCancelOrders", orders::bulkCancel)
@@ -116,6 +118,20 @@ public final class ApiVerticle extends VerticleBase {
     else if (path.equals("/api/docs/") || path.equals("/api/docs/index.html")) {
       ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").sendFile("webroot/api-docs/index.html");
     } else ctx.next();
+  }
+
+  /**
+   * vertx-openapi 5.0.8 URL-decodes query values that Vert.x has already decoded, so "%" fails and "+"
+   * becomes a space. Encoding them once more here makes its second decode give back what the client sent.
+   */
+  private static void reencodeQuery(RoutingContext ctx) {
+    io.vertx.core.MultiMap params = ctx.request().params();
+    for (String name : new java.util.ArrayList<>(params.names())) {
+      java.util.List<String> values = params.getAll(name);
+      params.remove(name);
+      for (String v : values) params.add(name, java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    ctx.next();
   }
 
   private void serveContract(RoutingContext ctx) {

@@ -4,6 +4,12 @@ import io.orion.oms.common.ErrorCode;
 import io.orion.oms.common.FieldError;
 import io.orion.oms.common.Problem;
 import io.vertx.json.schema.OutputUnit;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.json.schema.common.dsl.SchemaType;
+import io.vertx.openapi.contract.Location;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
@@ -23,6 +29,19 @@ final class ContractErrors {
   private static final Pattern QUOTED = Pattern.compile("['\"]([^'\"]+)['\"]");
 
   private ContractErrors() {}
+
+  static Problem toProblem(ValidatorException e, OpenAPIContract contract, RoutingContext ctx) {
+    Object op = ctx.currentRoute() == null ? null : ctx.currentRoute().getMetadata(
+      io.vertx.ext.web.openapi.router.RouterBuilder.KEY_META_DATA_OPERATION);
+    if (first(PARAM, e.getMessage()) != null && contract != null && op instanceof Operation operation) {
+      List<FieldError> all = allParameterErrors(contract, operation, ctx);
+      if (!all.isEmpty()) {
+        return Problem.invalid(ErrorCode.VALIDATION_FAILED, "The request has " + all.size() + " invalid parameter"
+          + (all.size() > 1 ? "s" : "") + ": " + String.join(", ", all.stream().map(FieldError::field).toList()), all);
+      }
+    }
+    return toProblem(e);
+  }
 
   static Problem toProblem(ValidatorException e) {
     if (e.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT && String.valueOf(e.getMessage()).contains("body")) {
@@ -56,6 +75,46 @@ final class ContractErrors {
     List<FieldError> list = List.copyOf(byField.values());
     return Problem.invalid(ErrorCode.VALIDATION_FAILED, "The request has " + list.size() + " invalid field"
       + (list.size() > 1 ? "s" : "") + ": " + String.join(", ", byField.keySet()), list);
+  }
+
+  /**
+   * The validator stops at the first bad parameter; to name every bad one, each query and path
+   * parameter of the operation is checked again on its own against its schema.
+   */
+  static List<FieldError> allParameterErrors(OpenAPIContract contract, Operation op, RoutingContext ctx) {
+    List<FieldError> out = new java.util.ArrayList<>();
+    for (Parameter p : op.getParameters()) {
+      String raw = switch (p.getIn()) {
+        case QUERY -> ctx.queryParams().get(p.getName());
+        case PATH -> ctx.pathParam(p.getName());
+        default -> null;
+      };
+      if (p.getIn() != Location.QUERY && p.getIn() != Location.PATH) continue;
+      if (raw == null) {
+        if (p.isRequired()) out.add(new FieldError(p.getName(), "REQUIRED", p.getName() + " is required"));
+        continue;
+      }
+      OutputUnit result = contract.getSchemaRepository().validator(p.getSchema()).validate(coerce(raw, p.getSchemaType()));
+      if (!Boolean.TRUE.equals(result.getValid())) {
+        List<OutputUnit> errs = result.getErrors();
+        OutputUnit worst = errs == null || errs.isEmpty() ? result : errs.get(errs.size() - 1);
+        out.add(new FieldError(p.getName(), keyword(worst), worst.getError()));
+      }
+    }
+    return out;
+  }
+
+  private static Object coerce(String raw, SchemaType type) {
+    try {
+      return switch (type) {
+        case INTEGER -> Long.parseLong(raw);
+        case NUMBER -> Double.parseDouble(raw);
+        case BOOLEAN -> raw.equals("true") || raw.equals("false") ? Boolean.parseBoolean(raw) : raw;
+        default -> raw;
+      };
+    } catch (NumberFormatException e) {
+      return raw; // the schema then says what type it wanted
+    }
   }
 
   /** JSON pointer of the instance ("/riskLimits/maxOrderNotional") as a dotted field name. */

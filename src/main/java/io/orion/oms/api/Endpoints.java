@@ -2,6 +2,7 @@ package io.orion.oms.api;
 
 import io.orion.oms.auth.Caller;
 import io.orion.oms.common.ErrorCode;
+import io.orion.oms.common.FieldError;
 import io.orion.oms.common.Problem;
 import io.orion.oms.common.ProblemException;
 import io.vertx.core.Future;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -39,10 +41,12 @@ final class Endpoints {
 
   private final RouterBuilder builder;
   private final IdempotencyStore idempotency;
+  private final io.vertx.openapi.contract.OpenAPIContract contract;
 
-  Endpoints(RouterBuilder builder, IdempotencyStore idempotency) {
+  Endpoints(RouterBuilder builder, IdempotencyStore idempotency, io.vertx.openapi.contract.OpenAPIContract contract) {
     this.builder = builder;
     this.idempotency = idempotency;
+    this.contract = contract;
   }
 
   /** An operation that needs a verified caller. */
@@ -75,7 +79,7 @@ final class Endpoints {
   private Endpoints bind(String operationId, io.vertx.core.Handler<RoutingContext> handler) {
     OpenAPIRoute route = builder.getRoute(operationId);
     if (route == null) throw new IllegalStateException("No operation " + operationId + " in the contract");
-    route.addHandler(handler).addFailureHandler(Endpoints::failure);
+    route.addHandler(handler).addFailureHandler(this::failure);
     return this;
   }
 
@@ -128,6 +132,11 @@ final class Endpoints {
 
   private static Future<Reply> invoke(ApiRequest req, Operation op) {
     try {
+      List<FieldError> nul = req.nulInParameters();
+      if (!nul.isEmpty()) {
+        return Future.failedFuture(new ProblemException(Problem.invalid(ErrorCode.VALIDATION_FAILED,
+          "Text may not contain NUL characters", nul)));
+      }
       return op.handle(req);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -205,16 +214,22 @@ final class Endpoints {
   }
 
   /** Failures raised before a handler runs: contract validation, authentication, body size. */
-  static void failure(RoutingContext ctx) {
+  void failure(RoutingContext ctx) {
     Throwable f = ctx.failure();
     int status = ctx.statusCode();
+    if (f instanceof ValidatorException ve) {
+      problem(ctx, ContractErrors.toProblem(ve, contract, ctx));
+      return;
+    }
     if (f instanceof HttpException he) {
       status = he.getStatusCode();
       if (he.getCause() instanceof ValidatorException ve) {
-        problem(ctx, ContractErrors.toProblem(ve));
+        problem(ctx, ContractErrors.toProblem(ve, contract, ctx));
         return;
       }
     }
+    String auth = ctx.request().getHeader("Authorization");
+    if (status == 400 && ctx.user() == null && auth != null && auth.trim().matches("(?i)bearer")) status = 401;
     switch (status) {
       case 401 -> {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
@@ -225,7 +240,7 @@ final class Endpoints {
       case 405 -> problem(ctx, Problem.of(ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed"));
       case 413 -> problem(ctx, Problem.of(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large"));
       case 415 -> problem(ctx, Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json"));
-      case 400 -> problem(ctx, Problem.of(ErrorCode.VALIDATION_FAILED,
+      case 400 -> problem(ctx, Problem.of(ErrorCode.MALFORMED_REQUEST,
         f == null ? "Bad request" : String.valueOf(f.getMessage())));
       default -> {
         if (f instanceof ProblemException || f instanceof DecodeException) fail(ctx, f);

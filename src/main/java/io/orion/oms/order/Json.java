@@ -2,8 +2,6 @@ package io.orion.oms.order;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 /** Small JSON conversions shared by the order records. */
 final class Json {
@@ -14,6 +12,6 @@ final class Json {
   }
 
   static String time(Instant t) {
-    return t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC).toString();
+    return t == null ? null : t.toString(); // Instant always prints seconds: RFC 3339 even on whole minutes
   }
 }

@@ -108,13 +108,30 @@ public final class OrderCommands {
         return accounts.findVisible(systemView(account.tenantId()), account.id()).compose(fresh ->
           failed(OrderValidator.insufficientFunds(account.currency(), amount, fresh.available())));
       }
+      return positionLimitHolds(tx, order, account).compose(v -> {
       events.add(new Outbox.Event("order.created", order.toApiJson()));
       if (amount.signum() > 0) events.add(new Outbox.Event("balance.updated", balance(account, res)));
       JsonObject details = new JsonObject().put("notional", accepted.notional()).put("reserved", amount);
       return audit.append(tx, order, "order.created", null, OrderStatus.PENDING, details, order.submittedBy(), now)
-        .compose(v -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
+        .compose(x -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
         .map(order);
+      });
     });
+  }
+
+  /**
+   * The position limit checked again under the account's row lock (taken by the reservation), with this
+   * order counted as open: concurrent submissions cannot together pass a check each passed alone.
+   */
+  private Future<Void> positionLimitHolds(SqlConnection tx, Order order, Account account) {
+    BigDecimal limit = account.maxPositionQuantity();
+    if (limit == null) return Future.succeededFuture();
+    return accounts.positionQuantity(tx, order.accountId(), order.instrumentId())
+      .compose(pos -> orders.openQuantity(tx, order.accountId(), order.instrumentId(), order.side()).compose(open -> {
+        BigDecimal projected = OrderValidator.projectedPosition(order.side(), pos, open);
+        return projected.compareTo(limit) > 0
+          ? failed(OrderValidator.positionLimit(order.instrumentId(), projected, limit)) : Future.succeededFuture();
+      }));
   }
 
   /**

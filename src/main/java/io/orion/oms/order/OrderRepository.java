@@ -141,7 +141,11 @@ public final class OrderRepository {
 
   /** Unfilled quantity of the account's open orders on one side of an instrument. */
   public Future<BigDecimal> openQuantity(UUID accountId, String instrumentId, Side side) {
-    return pool.preparedQuery(OPEN_QUANTITY).execute(Tuple.of(accountId, instrumentId, side.wire()))
+    return openQuantity(pool, accountId, instrumentId, side);
+  }
+
+  public Future<BigDecimal> openQuantity(SqlClient client, UUID accountId, String instrumentId, Side side) {
+    return client.preparedQuery(OPEN_QUANTITY).execute(Tuple.of(accountId, instrumentId, side.wire()))
       .map(rs -> rs.iterator().next().getBigDecimal("open"));
   }
 
@@ -230,7 +234,7 @@ public final class OrderRepository {
 
   private static String time(Row r, String col) {
     OffsetDateTime t = r.getOffsetDateTime(col);
-    return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).toString();
+    return t == null ? null : t.toInstant().toString();
   }
 
   private static List<Order> all(RowSet<Row> rs) {

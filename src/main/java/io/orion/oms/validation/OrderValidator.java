@@ -155,14 +155,21 @@ public final class OrderValidator {
         : o.quantity().add(exposure.openSameSide()).negate();
       BigDecimal projected = exposure.position().add(signed).abs();
       if (projected.compareTo(account.maxPositionQuantity()) > 0) {
-        return new Rejected(Problem.of(ErrorCode.RISK_LIMIT_EXCEEDED, "Resulting position of " + projected.toPlainString() + " "
-            + inst.id() + " (with open orders) exceeds the account's maxPositionQuantity of "
-            + account.maxPositionQuantity().toPlainString())
-          .with("limit", "maxPositionQuantity").with("limitValue", account.maxPositionQuantity())
-          .with("requested", projected));
+        return new Rejected(positionLimit(inst.id(), projected, account.maxPositionQuantity()));
       }
     }
     return new Accepted(notional, reserve);
+  }
+
+  public static Problem positionLimit(String instrumentId, BigDecimal projected, BigDecimal limit) {
+    return Problem.of(ErrorCode.RISK_LIMIT_EXCEEDED, "Resulting position of " + projected.toPlainString() + " "
+        + instrumentId + " (with open orders) exceeds the account's maxPositionQuantity of " + limit.toPlainString())
+      .with("limit", "maxPositionQuantity").with("limitValue", limit).with("requested", projected);
+  }
+
+  /** Projected absolute position: current position plus every open order on the same side, this one included. */
+  public static BigDecimal projectedPosition(Side side, BigDecimal position, BigDecimal openSameSide) {
+    return position.add(side == Side.BUY ? openSameSide : openSameSide.negate()).abs();
   }
 
   public static Problem insufficientFunds(String currency, BigDecimal required, BigDecimal available) {

@@ -1,0 +1,293 @@
+package io.orion.oms.order;
+
+import io.orion.oms.account.AccountRepository;
+import io.orion.oms.account.Position;
+import io.orion.oms.account.PositionRepository;
+import io.orion.oms.events.Outbox;
+import io.orion.oms.instrument.InstrumentCatalog;
+import io.orion.oms.lp.ExecutionReport;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Applies one LP execution report in one transaction: the report is recorded first (LP + ExecID is the
+ * primary key, so a duplicate or replay changes nothing), then the leg, the order, the fill, the position,
+ * the balance, the audit trail and the outbox move together. Locks go order → position → account, the
+ * same order as every other writer.
+ */
+public final class ExecutionApplier {
+  private static final Logger log = LoggerFactory.getLogger(ExecutionApplier.class);
+
+  /**
+   * What happened. {@code unplaced} is quantity that left the LP without trading because the LP refused
+   * it (a reject): the lifecycle tries to place it elsewhere. Null order: nothing applied (duplicate, or
+   * a report for no leg of ours).
+   */
+  public record Applied(Order order, Leg leg, BigDecimal unplaced, String lpText) {
+    static final Applied NOTHING = new Applied(null, null, BigDecimal.ZERO, null);
+  }
+
+  private final Pool pool;
+  private final OrderRepository orders;
+  private final LegRepository legs;
+  private final AccountRepository accounts;
+  private final PositionRepository positions = new PositionRepository();
+  private final AuditLog audit = new AuditLog();
+  private final Outbox outbox = new Outbox();
+  private final InstrumentCatalog catalog;
+  private final Clock clock;
+
+  public ExecutionApplier(Pool pool, OrderRepository orders, LegRepository legs, AccountRepository accounts,
+                          InstrumentCatalog catalog, Clock clock) {
+    this.pool = pool;
+    this.orders = orders;
+    this.legs = legs;
+    this.accounts = accounts;
+    this.catalog = catalog;
+    this.clock = clock;
+  }
+
+  public Future<Applied> apply(ExecutionReport r) {
+    Instant now = clock.instant();
+    return pool.withTransaction(tx -> legs.recordReport(tx, r, now).compose(fresh -> {
+      if (!fresh) return Future.succeededFuture(Applied.NOTHING);
+      return findLeg(tx, r).compose(leg -> {
+        if (leg == null || !leg.lpId().equals(r.lpId())) {
+          log.warn("Execution report {} from {} for unknown ClOrdID {}", r.execId(), r.lpId(), r.clOrdId());
+          return Future.succeededFuture(Applied.NOTHING);
+        }
+        return orders.lock(tx, leg.orderId()).compose(order -> onReport(tx, order, leg, r, now));
+      });
+    }));
+  }
+
+  /** Reports about a cancel or replace carry the request's own ClOrdID; the leg is the original one. */
+  private Future<Leg> findLeg(SqlConnection tx, ExecutionReport r) {
+    return legs.lockByClOrdId(tx, r.clOrdId()).compose(leg -> leg != null || r.origClOrdId() == null
+      ? Future.succeededFuture(leg) : legs.lockByClOrdId(tx, r.origClOrdId()));
+  }
+
+  private Future<Applied> onReport(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+    return switch (r.kind()) {
+      case NEW, PENDING_CANCEL, PENDING_REPLACE -> acknowledged(tx, order, leg, r, now);
+      case TRADE -> trade(tx, order, leg, r, r.lastQty(), r.lastPx(), now);
+      case CANCELED, EXPIRED -> legClosed(tx, order, leg, r, now);
+      case REJECTED -> rejected(tx, order, leg, r, now);
+      case ORDER_STATUS -> status(tx, order, leg, r, now);
+      case REPLACED -> acknowledged(tx, order, leg, r, now);
+    };
+  }
+
+  /** The LP has the leg: it is working there; the order is working once any leg is. */
+  private Future<Applied> acknowledged(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+    Leg.Status next = leg.filledQuantity().signum() > 0 ? Leg.Status.PARTIALLY_FILLED : Leg.Status.WORKING;
+    Leg updated = withLeg(leg, leg.status() == Leg.Status.PENDING_CANCEL ? leg.status() : next, leg.filledQuantity(),
+      leg.averagePrice(), r.lpOrderId(), null);
+    Future<Leg> savedLeg = legs.update(tx, updated, now);
+    if (order.status() != OrderStatus.PENDING) return savedLeg.map(l -> new Applied(order, l, BigDecimal.ZERO, null));
+    Order working = order.withStatus(OrderStatus.WORKING);
+    return savedLeg.compose(l -> saveWithEvents(tx, order, working, "order.working", List.of(), r, now)
+      .map(o -> new Applied(o, l, BigDecimal.ZERO, null)));
+  }
+
+  private Future<Applied> trade(SqlConnection tx, Order order, Leg leg, ExecutionReport r, BigDecimal qtyIn,
+                                BigDecimal px, Instant now) {
+    BigDecimal qty = qtyIn.min(leg.remaining()).min(order.remainingQuantity());
+    if (qty.signum() <= 0) {
+      log.error("Overfill ignored: {} on leg {} (order {}) has no quantity left", r.execId(), leg.clOrdId(), order.orderRef());
+      return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
+    }
+    return legs.insertFill(tx, order, r, BigDecimal.ZERO, feeCurrency(order), now).compose(fillId -> {
+      if (fillId == null) return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
+      BigDecimal legFilled = leg.filledQuantity().add(qty);
+      Leg.Status legStatus = legFilled.compareTo(leg.quantity()) == 0 ? Leg.Status.FILLED : Leg.Status.PARTIALLY_FILLED;
+      if (leg.status() == Leg.Status.PENDING_CANCEL && legStatus != Leg.Status.FILLED) legStatus = Leg.Status.PENDING_CANCEL;
+      Leg newLeg = withLeg(leg, legStatus, legFilled, average(leg.averagePrice(), leg.filledQuantity(), px, qty),
+        r.lpOrderId(), null);
+
+      BigDecimal filled = order.filledQuantity().add(qty);
+      boolean complete = filled.compareTo(order.quantity()) == 0;
+      BigDecimal release = complete ? order.reservedAmount()
+        : order.reservedAmount().multiply(qty).divide(order.remainingQuantity(), 2, RoundingMode.DOWN);
+      BigDecimal cash = cash(order, qty, px);
+      OrderStatus status = complete ? OrderStatus.FILLED
+        : order.status() == OrderStatus.PENDING_CANCEL || order.status() == OrderStatus.PENDING_REPLACE
+        ? order.status() : OrderStatus.PARTIAL_FILL;
+      Order next = order.withState(status, filled, average(order.averagePrice(), order.filledQuantity(), px, qty),
+        order.reservedAmount().subtract(release), null, null);
+      BigDecimal signed = order.side() == Side.BUY ? qty : qty.negate();
+      return legs.update(tx, newLeg, now)
+        .compose(l -> positions.lock(tx, order.accountId(), order.instrumentId()))
+        .compose(before -> {
+          Position after = before.apply(signed, px);
+          List<Outbox.Event> extra = new ArrayList<>();
+          extra.add(new Outbox.Event("trade.executed", new JsonObject().put("fillId", fillId.toString())
+            .put("orderId", order.id().toString()).put("orderRef", order.orderRef())
+            .put("clientId", order.accountId().toString()).put("instrumentId", order.instrumentId())
+            .put("side", order.side().wire()).put("quantity", qty).put("price", px).put("fee", BigDecimal.ZERO)
+            .put("executedAt", (r.transactTime() == null ? now : r.transactTime()).toString())));
+          extra.add(new Outbox.Event(positionEvent(before, after), after.toApiJson()));
+          return positions.save(tx, order.tenantId(), after, now)
+            .compose(v -> settleAndSave(tx, order, next, complete ? "order.filled" : "order.partially_filled", extra,
+              cash, release, r, now, new JsonObject().put("fillId", fillId.toString()).put("lpId", r.lpId())
+                .put("execId", r.execId()).put("quantity", qty).put("price", px)));
+        })
+        .compose(o -> closeIfDone(tx, o, newLeg, now));
+    });
+  }
+
+  /** The LP cancelled or expired the leg (on our request, or its own: an IOC remainder). */
+  private Future<Applied> legClosed(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+    Leg.Status s = r.kind() == ExecutionReport.Kind.EXPIRED ? Leg.Status.EXPIRED : Leg.Status.CANCELLED;
+    Leg closed = withLeg(leg, s, leg.filledQuantity(), leg.averagePrice(), r.lpOrderId(), r.text());
+    return legs.update(tx, closed, now).compose(l -> closeIfDone(tx, order, l, now));
+  }
+
+  /** The LP refused the leg: nothing traded there; the lifecycle may place the quantity elsewhere. */
+  private Future<Applied> rejected(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+    if (!leg.status().open()) return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
+    Leg closed = withLeg(leg, Leg.Status.REJECTED, leg.filledQuantity(), leg.averagePrice(), r.lpOrderId(), r.text());
+    JsonObject details = new JsonObject().put("lpId", r.lpId()).put("clOrdId", leg.clOrdId()).put("text", r.text());
+    return legs.update(tx, closed, now)
+      .compose(l -> audit.append(tx, order, "order.leg_rejected", order.status(), order.status(), details, "lp", now))
+      .map(v -> new Applied(order, closed, leg.remaining(), r.text()));
+  }
+
+  /**
+   * The LP's view of a leg, asked for after a timeout or at reconciliation. Fills we missed are booked
+   * from the difference in cumulative quantity at the implied price; a final state closes the leg.
+   */
+  private Future<Applied> status(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+    BigDecimal cum = r.cumQty() == null ? BigDecimal.ZERO : r.cumQty();
+    BigDecimal missing = cum.subtract(leg.filledQuantity());
+    Future<Applied> filled = Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
+    if (missing.signum() > 0 && r.avgPx() != null) {
+      BigDecimal known = leg.averagePrice() == null ? BigDecimal.ZERO : leg.averagePrice().multiply(leg.filledQuantity());
+      BigDecimal px = r.avgPx().multiply(cum).subtract(known).divide(missing, 10, RoundingMode.HALF_EVEN).stripTrailingZeros();
+      filled = trade(tx, order, leg, r, missing, px, now);
+    }
+    return filled.compose(a -> {
+      Order o = a.order() == null ? order : a.order();
+      Leg l = a.leg() == null ? leg : a.leg();
+      if (!l.status().open()) return Future.succeededFuture(a);
+      return switch (r.status()) {
+        case CANCELED, EXPIRED -> legClosed(tx, o, l, r, now);
+        case REJECTED -> rejected(tx, o, l, r, now);
+        case NEW, PARTIALLY_FILLED, PENDING_CANCEL, PENDING_REPLACE -> acknowledged(tx, o, l, r, now);
+        case FILLED, UNKNOWN -> Future.succeededFuture(new Applied(o, l, BigDecimal.ZERO, null));
+      };
+    });
+  }
+
+  /**
+   * When no leg is open any more and the order is not filled, the remainder will not trade: the order
+   * ends cancelled (expired if the LP expired it), or rejected when nothing traded and it was not asked
+   * to cancel, and what it still holds is released.
+   */
+  private Future<Applied> closeIfDone(SqlConnection tx, Order order, Leg changed, Instant now) {
+    if (order.status().isFinal()) return Future.succeededFuture(new Applied(order, changed, BigDecimal.ZERO, null));
+    return legs.byOrder(tx, order.id()).compose(all -> {
+      boolean open = all.stream().anyMatch(l -> l.status().open());
+      if (open || order.filledQuantity().compareTo(order.quantity()) == 0) {
+        return Future.succeededFuture(new Applied(order, changed, BigDecimal.ZERO, null));
+      }
+      OrderStatus end = changed.status() == Leg.Status.EXPIRED ? OrderStatus.EXPIRED : OrderStatus.CANCELLED;
+      String reason = order.status() == OrderStatus.PENDING_CANCEL ? order.rejectReason()
+        : "Remaining quantity cancelled by the liquidity provider" + (changed.lastError() == null ? "" : ": " + changed.lastError());
+      return finish(tx, order, end, null, reason, now).map(o -> new Applied(o, changed, BigDecimal.ZERO, null));
+    });
+  }
+
+  /** Ends an order that will not trade any more, releasing its held funds (used for cancels, rejects and expiry). */
+  public Future<Order> finish(SqlConnection tx, Order order, OrderStatus end, String code, String reason, Instant now) {
+    Order done = order.withState(end, order.filledQuantity(), order.averagePrice(), BigDecimal.ZERO, code, reason);
+    String event = "order." + switch (end) {
+      case CANCELLED -> "cancelled";
+      case EXPIRED -> "expired";
+      case REJECTED -> "rejected";
+      default -> end.wire();
+    };
+    return settleAndSave(tx, order, done, event, List.of(), BigDecimal.ZERO, order.reservedAmount(), null, now,
+      new JsonObject().put("reason", reason).put("code", code));
+  }
+
+  private Future<Order> saveWithEvents(SqlConnection tx, Order before, Order after, String event,
+                                       List<Outbox.Event> extra, ExecutionReport r, Instant now) {
+    return settleAndSave(tx, before, after, event, extra, BigDecimal.ZERO, BigDecimal.ZERO, r, now, new JsonObject());
+  }
+
+  /**
+   * Writes the order's new state with its audit entry and events; when cash moves or funds are released
+   * the account is settled in the same transaction and a balance event follows.
+   */
+  private Future<Order> settleAndSave(SqlConnection tx, Order before, Order after, String event, List<Outbox.Event> extra,
+                                      BigDecimal cash, BigDecimal release, ExecutionReport r, Instant now,
+                                      JsonObject details) {
+    boolean moneyMoves = cash.signum() != 0 || release.signum() != 0;
+    int count = 1 + extra.size() + (moneyMoves ? 1 : 0);
+    return orders.saveState(tx, after, now).compose(saved -> accounts.settle(tx, before.accountId(), cash, release,
+        count, now)
+      .compose(res -> {
+        List<Outbox.Event> events = new ArrayList<>(extra);
+        events.add(new Outbox.Event(event, saved.toApiJson()));
+        if (moneyMoves) {
+          events.add(new Outbox.Event("balance.updated", new JsonObject().put("clientId", before.accountId().toString())
+            .put("balance", res.balance()).put("reserved", res.reserved()).put("available", res.available())));
+        }
+        if (r != null) details.put("lpId", r.lpId()).put("execId", r.execId());
+        String actor = r == null ? "system" : "lp:" + r.lpId();
+        return audit.append(tx, saved, event, before.status(), saved.status(), details, actor, now)
+          .compose(v -> outbox.append(tx, before.tenantId(), before.accountId(), res.lastSeq(), events, now))
+          .map(saved);
+      }));
+  }
+
+  /** Cash of a fill in the account's currency: paid for a buy (negative), received for a sell. */
+  private BigDecimal cash(Order order, BigDecimal qty, BigDecimal px) {
+    String quote = catalog.get(order.instrumentId()).quoteCurrency();
+    String currency = feeCurrency(order);
+    BigDecimal amount = catalog.convert(qty.multiply(px), quote, currency);
+    if (amount == null) amount = qty.multiply(px); // validation refused orders without a rate; keep books moving
+    amount = amount.setScale(8, RoundingMode.HALF_EVEN);
+    return order.side() == Side.BUY ? amount.negate() : amount;
+  }
+
+  private String feeCurrency(Order order) {
+    return order.metadata().getString("_accountCurrency", accountCurrency(order));
+  }
+
+  private String accountCurrency(Order order) {
+    return currencies.getOrDefault(order.accountId(), "USD");
+  }
+
+  private final java.util.Map<UUID, String> currencies = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static String positionEvent(Position before, Position after) {
+    if (before.quantity().signum() == 0) return "position.opened";
+    if (after.quantity().signum() == 0) return "position.closed";
+    return "position.updated";
+  }
+
+  private static BigDecimal average(BigDecimal avg, BigDecimal filled, BigDecimal px, BigDecimal qty) {
+    BigDecimal total = filled.add(qty);
+    BigDecimal notional = (avg == null ? BigDecimal.ZERO : avg.multiply(filled)).add(px.multiply(qty));
+    return notional.divide(total, 10, RoundingMode.HALF_EVEN).stripTrailingZeros();
+  }
+
+  private static Leg withLeg(Leg l, Leg.Status status, BigDecimal filled, BigDecimal avg, String lpOrderId, String error) {
+    return new Leg(l.id(), l.orderId(), l.lpId(), l.clOrdId(), lpOrderId != null ? lpOrderId : l.lpOrderId(),
+      l.quantity(), l.price(), filled, avg, status, l.attempts(), error != null ? error : l.lastError());
+  }
+}

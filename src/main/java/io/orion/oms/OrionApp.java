@@ -11,7 +11,18 @@ import io.orion.oms.infra.EmbeddedPostgresServer;
 import io.orion.oms.infra.EmbeddedRedisServer;
 import io.orion.oms.instrument.Instrument;
 import io.orion.oms.instrument.InstrumentRepository;
+import io.orion.oms.instrument.InstrumentCatalog;
+import io.orion.oms.lp.LpAdapter;
+import io.orion.oms.lp.LpAdapters;
+import io.orion.oms.lp.LpConnectorVerticle;
+import io.orion.oms.lp.LpSettings;
+import io.orion.oms.lp.sim.LpSimulator;
+import io.orion.oms.lp.sim.SimulatedLpConfig;
+import io.orion.oms.order.ExecutionApplier;
+import io.orion.oms.order.LegRepository;
 import io.orion.oms.order.OrderCommands;
+import io.orion.oms.order.OrderLifecycle;
+import io.orion.oms.routing.RoutingVerticle;
 import io.orion.oms.order.OrderRepository;
 import io.orion.oms.order.OrderVerticle;
 import io.orion.oms.validation.ValidationVerticle;
@@ -51,6 +62,8 @@ public final class OrionApp {
   private int httpPort;
   private String pgUrl;
   private List<Account> demoAccounts = List.of();
+  private LpSimulator simulator;
+  private List<Instrument> instruments;
 
   public OrionApp(OrionConfig config, Clock clock) {
     this.config = config;
@@ -59,8 +72,10 @@ public final class OrionApp {
 
   /** Blocking: returns once the HTTP port is listening. */
   public OrionApp start() throws Exception {
-    List<Instrument> instruments = readInstruments(); // a bad file stops start-up before anything runs
+    instruments = readInstruments(); // a bad file stops start-up before anything runs
+    List<LpSettings> lps = lpSettings();
     Files.createDirectories(config.dataDir());
+    startSimulator();
     pgUrl = startDatabase();
     String redisUrl = startRedis();
     Database.migrate(pgUrl);
@@ -75,7 +90,7 @@ public final class OrionApp {
       .compose(v -> config.demo().enabled() ? DemoSeeder.seed(pool, config.demo(), clock) : Future.succeededFuture(List.<Account>of()))
       .compose(accounts -> {
         demoAccounts = accounts;
-        return deployVerticles();
+        return deployVerticles(lps);
       });
     started.toCompletionStage().toCompletableFuture().get();
     return this;
@@ -104,15 +119,60 @@ public final class OrionApp {
     return list;
   }
 
-  private Future<Void> deployVerticles() {
-    InstrumentRepository instruments = new InstrumentRepository(pool);
+  private List<LpSettings> lpSettings() {
+    List<LpSettings> out = new ArrayList<>();
+    for (int i = 0; i < config.lps().size(); i++) out.add(LpSettings.fromJson(config.lps().get(i), "lps[" + i + "]"));
+    return out;
+  }
+
+  /** The embedded LP simulator: FIX acceptors on loopback, their sessions' stores under the data directory. */
+  private void startSimulator() {
+    if (!config.simulator().enabled() || config.simulator().lps().isEmpty()) return;
+    List<SimulatedLpConfig> sims = new ArrayList<>();
+    for (int i = 0; i < config.simulator().lps().size(); i++) {
+      sims.add(SimulatedLpConfig.fromJson(config.simulator().lps().get(i), "simulator.lps[" + i + "]"));
+    }
+    simulator = LpSimulator.start(sims, instruments, config.dataDir().resolve("fix-sim"));
+    simulator.lps().forEach(lp -> log.info("Simulated LP {} on port {}", lp.id(), lp.port()));
+  }
+
+  /**
+   * The adapter for one LP. An LP the embedded simulator plays, and whose FIX port is not configured,
+   * connects to the simulator's actual port.
+   */
+  private LpAdapter adapter(LpSettings lp) {
+    JsonObject fix = lp.adapter().copy().put("id", lp.id());
+    if (fix.getValue("port") == null && simulator != null) {
+      simulator.lps().stream().filter(s -> s.id().equals(lp.id())).findFirst().ifPresent(s -> fix.put("port", s.port()));
+    }
+    if (fix.getValue("storeDir") == null) fix.put("storeDir", config.dataDir().resolve("fix").resolve(lp.id()).toString());
+    return LpAdapters.create(lp, fix);
+  }
+
+  private Future<Void> deployVerticles(List<LpSettings> lps) {
+    InstrumentRepository instrumentRepo = new InstrumentRepository(pool);
     AccountRepository accounts = new AccountRepository(pool);
     OrderRepository orders = new OrderRepository(pool);
     ApiVerticle.Deps deps = new ApiVerticle.Deps(config, pool, RedisAPI.api(redis), jwt, clock);
     List<ApiVerticle> apis = new ArrayList<>();
-    return vertx.deployVerticle(new ValidationVerticle(instruments, accounts, orders, clock))
-      .compose(id -> vertx.deployVerticle(new OrderVerticle(() -> new OrderCommands(vertx.eventBus(), pool, orders,
-        accounts, clock))))
+    List<String> instrumentIds = instruments.stream().map(Instrument::id).toList();
+    long callTimeoutMs = lps.stream().mapToLong(LpSettings::callTimeoutMs).max().orElse(2000);
+    OrderLifecycle.RetryPolicy retry = new OrderLifecycle.RetryPolicy(config.orders().maxRetries(),
+      config.orders().retryBackoffMs());
+    Future<String> chain = vertx.deployVerticle(new RoutingVerticle(instruments, lps.stream().map(LpSettings::id).toList(),
+      config.routing().quoteMaxAgeMs(), clock));
+    for (LpSettings lp : lps) {
+      chain = chain.compose(id -> vertx.deployVerticle(new LpConnectorVerticle(lp, adapter(lp), instrumentIds)));
+    }
+    return chain
+      .compose(id -> vertx.deployVerticle(new ValidationVerticle(instrumentRepo, accounts, orders, clock)))
+      .compose(id -> vertx.deployVerticle(new OrderVerticle(() -> {
+        LegRepository legs = new LegRepository();
+        ExecutionApplier applier = new ExecutionApplier(pool, orders, legs, accounts, new InstrumentCatalog(instruments),
+          clock);
+        OrderLifecycle lifecycle = new OrderLifecycle(vertx, pool, orders, legs, applier, retry, callTimeoutMs, clock);
+        return new OrderCommands(vertx.eventBus(), pool, orders, accounts, legs, lifecycle, clock);
+      })))
       .compose(id -> vertx.deployVerticle(() -> {
         ApiVerticle v = new ApiVerticle(deps);
         synchronized (apis) {
@@ -144,6 +204,11 @@ public final class OrionApp {
     return pool;
   }
 
+  /** The embedded LP simulator, or null when it is off. */
+  public LpSimulator simulator() {
+    return simulator;
+  }
+
   public JWTAuth jwt() {
     return jwt;
   }
@@ -164,6 +229,7 @@ public final class OrionApp {
   /** Blocking: closes Vert.x (HTTP, pools) and the embedded servers. */
   public void stop() throws Exception {
     if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get();
+    if (simulator != null) simulator.close();
     if (embeddedRedis != null) embeddedRedis.close();
     if (embeddedPg != null) embeddedPg.close();
   }

@@ -44,6 +44,7 @@ public final class AccountRepository {
     UPDATE accounts SET balance = balance + $2::numeric, reserved = greatest(reserved - $3::numeric, 0),
       event_seq = event_seq + $4, version = version + 1, updated_at = $5
     WHERE id = $1 RETURNING balance, reserved, event_seq""";
+  private static final String CURRENCY = "SELECT currency FROM accounts WHERE id = $1";
   private static final String POSITION_QTY =
     "SELECT quantity FROM positions WHERE account_id = $1 AND instrument_id = $2";
 
@@ -123,6 +124,15 @@ public final class AccountRepository {
         return new Reservation(r.getBigDecimal("balance"), r.getBigDecimal("reserved"),
           r.getLong("event_seq"));
       });
+  }
+
+  /** Inside a transaction: the account as that transaction sees it (no scoping: the caller was checked). */
+  public Future<Account> byId(SqlClient client, UUID id) {
+    return client.preparedQuery("SELECT * FROM accounts WHERE id = $1").execute(Tuple.of(id)).map(AccountRepository::first);
+  }
+
+  public Future<String> currency(SqlClient client, UUID accountId) {
+    return client.preparedQuery(CURRENCY).execute(Tuple.of(accountId)).map(rs -> rs.iterator().next().getString("currency"));
   }
 
   public Future<BigDecimal> positionQuantity(UUID accountId, String instrumentId) {

@@ -80,7 +80,8 @@ public final class ApiVerticle extends VerticleBase {
     OrderRepository orderRepo = new OrderRepository(deps.pool());
     OrderHandlers orders = new OrderHandlers(vertx.eventBus(), orderRepo);
     AccountHandlers accounts = new AccountHandlers(new AccountRepository(deps.pool()), deps.clock());
-    SystemHandlers system = new SystemHandlers(new InstrumentRepository(deps.pool()), deps.pool(), deps.redis(),
+    SystemHandlers system = new SystemHandlers(vertx.eventBus(), new InstrumentRepository(deps.pool()), deps.pool(),
+      deps.redis(),
       deps.clock());
 
     IdempotencyStore idempotency = new IdempotencyStore(deps.pool());
@@ -101,6 +102,7 @@ public final class ApiVerticle extends VerticleBase {
       .secured("listAccounts", accounts::list)
       .secured("getAccount", accounts::get)
       .secured("listInstruments", system::instruments)
+      .secured("listLps", system::lps)
       .open("getHealth", system::health)
       .open("getOrdersHealth", system::ordersHealth);
     Router router = rb.createRouter();

@@ -28,8 +28,18 @@ public final class Decimals {
     return value.remainder(step).signum() == 0;
   }
 
+  /** Decimals of a currency's smallest unit (2 for USD, 0 for JPY); 2 when the JDK does not know it. */
+  public static int minorUnits(String currency) {
+    try {
+      int d = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
+      return d < 0 ? 2 : d;
+    } catch (IllegalArgumentException e) {
+      return 2;
+    }
+  }
+
   /** Money for messages: two decimals with thousands separators, e.g. 15,000.00. */
   public static String money(BigDecimal amount) {
-    return String.format("%,.2f", amount.setScale(2, RoundingMode.HALF_UP));
+    return String.format(java.util.Locale.ROOT, "%,.2f", amount.setScale(2, RoundingMode.HALF_UP));
   }
 }

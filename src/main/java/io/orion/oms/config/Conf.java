@@ -68,6 +68,19 @@ final class Conf {
     }
   }
 
+  /** A list of objects (each validated later by its own record, with this key as prefix). */
+  List<JsonObject> objects(String name) {
+    Object v = json.getValue(name);
+    if (v == null) return List.of();
+    if (!(v instanceof JsonArray a)) throw new ConfigException(key(name), "must be a list of objects");
+    List<JsonObject> out = new java.util.ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      if (!(a.getValue(i) instanceof JsonObject o)) throw new ConfigException(key(name) + "[" + i + "]", "must be an object");
+      out.add(o);
+    }
+    return List.copyOf(out);
+  }
+
   List<String> strings(String name, List<String> def) {
     Object v = json.getValue(name);
     if (v == null) return def;

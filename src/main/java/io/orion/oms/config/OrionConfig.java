@@ -11,7 +11,33 @@ import java.util.List;
  * {@link ConfigLoader} applies {@code ORION_*} environment overrides before these records are built,
  * and every check names the key it rejects.
  */
-public record OrionConfig(Path dataDir, Http http, Database database, Redis redis, Jwt jwt, Demo demo) {
+public record OrionConfig(Path dataDir, Http http, Database database, Redis redis, Jwt jwt, Demo demo, Orders orders,
+                          Routing routing, Simulator simulator, List<JsonObject> lps) {
+
+  /**
+   * Order lifecycle: a send whose outcome is unknown is retried {@code maxRetries} times, waiting
+   * {@code retryBackoffMs} then doubling; open legs untouched for {@code reconcileIntervalMs} are checked with their LP.
+   */
+  public record Orders(int maxRetries, int retryBackoffMs, int reconcileIntervalMs) {
+    static Orders from(Conf c) {
+      return new Orders(c.integer("maxRetries", 3, 0, 10), c.integer("retryBackoffMs", 1000, 1, 600_000),
+        c.integer("reconcileIntervalMs", 30_000, 100, 3_600_000));
+    }
+  }
+
+  /** Routing: quotes older than {@code quoteMaxAgeMs} are not used. */
+  public record Routing(int quoteMaxAgeMs) {
+    static Routing from(Conf c) {
+      return new Routing(c.integer("quoteMaxAgeMs", 5000, 10, 3_600_000));
+    }
+  }
+
+  /** The LP simulator started inside the service (the default), as the entries of {@code lps} (FIX acceptors). */
+  public record Simulator(boolean enabled, List<JsonObject> lps) {
+    static Simulator from(Conf c) {
+      return new Simulator(c.bool("enabled", true), c.objects("lps"));
+    }
+  }
 
   /** HTTP listener. {@code publicUrl} is what start-up prints; by default derived from host and port. */
   public record Http(String host, int port, int instances, int bodyLimitBytes, String publicUrl) {
@@ -96,6 +122,8 @@ public record OrionConfig(Path dataDir, Http http, Database database, Redis redi
     Conf root = new Conf(json, "");
     Path dataDir = Path.of(root.string("dataDir", "./data")).toAbsolutePath().normalize();
     return new OrionConfig(dataDir, Http.from(root.section("http")), Database.from(root.section("database")),
-      Redis.from(root.section("redis")), Jwt.from(root.section("jwt")), Demo.from(root.section("demo")));
+      Redis.from(root.section("redis")), Jwt.from(root.section("jwt")), Demo.from(root.section("demo")),
+      Orders.from(root.section("orders")), Routing.from(root.section("routing")), Simulator.from(root.section("simulator")),
+      root.objects("lps"));
   }
 }

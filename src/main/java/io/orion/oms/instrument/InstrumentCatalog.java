@@ -29,21 +29,24 @@ public final class InstrumentCatalog {
   /** {@code amount} in {@code from} expressed in {@code to}, or null when no rate is known. */
   public BigDecimal convert(BigDecimal amount, String from, String to) {
     if (from.equals(to)) return amount;
-    BigDecimal rate = rate(from, to);
-    if (rate == null && !from.equals("USD") && !to.equals("USD")) {
-      BigDecimal a = rate(from, "USD");
-      BigDecimal b = rate("USD", to);
-      if (a != null && b != null) rate = a.multiply(b);
-    }
-    return rate == null ? null : amount.multiply(rate).setScale(8, RoundingMode.HALF_UP);
+    BigDecimal direct = step(amount, from, to);
+    if (direct != null || from.equals("USD") || to.equals("USD")) return direct;
+    BigDecimal usd = step(amount, from, "USD");
+    return usd == null ? null : step(usd, "USD", to);
   }
 
-  private BigDecimal rate(String from, String to) {
+  /**
+   * One conversion through a pair quoted either way: multiply by a BASE/QUOTE price, or divide by it
+   * (dividing the amount itself, so that a round trip is not inflated by a rounded inverse rate).
+   */
+  private BigDecimal step(BigDecimal amount, String from, String to) {
     for (Instrument i : byId.values()) {
       if (!i.assetClass().equals("fx")) continue;
-      if (i.baseCurrency().equals(from) && i.quoteCurrency().equals(to)) return i.referencePrice();
+      if (i.baseCurrency().equals(from) && i.quoteCurrency().equals(to)) {
+        return amount.multiply(i.referencePrice()).setScale(8, RoundingMode.HALF_UP);
+      }
       if (i.baseCurrency().equals(to) && i.quoteCurrency().equals(from)) {
-        return BigDecimal.ONE.divide(i.referencePrice(), 12, RoundingMode.HALF_UP);
+        return amount.divide(i.referencePrice(), 8, RoundingMode.HALF_UP);
       }
     }
     return null;

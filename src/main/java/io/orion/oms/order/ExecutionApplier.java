@@ -3,6 +3,7 @@ package io.orion.oms.order;
 import io.orion.oms.account.AccountRepository;
 import io.orion.oms.account.Position;
 import io.orion.oms.account.PositionRepository;
+import io.orion.oms.common.Decimals;
 import io.orion.oms.events.Outbox;
 import io.orion.oms.instrument.InstrumentCatalog;
 import io.orion.oms.lp.ExecutionReport;
@@ -84,7 +85,8 @@ public final class ExecutionApplier {
       case NEW, PENDING_CANCEL, PENDING_REPLACE -> acknowledged(tx, order, leg, r, now);
       case TRADE -> trade(tx, order, leg, r, r.lastQty(), r.lastPx(), now);
       case CANCELED, EXPIRED -> legClosed(tx, order, leg, r, now);
-      case REJECTED -> rejected(tx, order, leg, r, now);
+      case REJECTED -> r.clOrdId().equals(leg.clOrdId()) ? rejected(tx, order, leg, r, now)
+        : requestRefused(tx, order, leg, r, now);
       case ORDER_STATUS -> status(tx, order, leg, r, now);
       case REPLACED -> acknowledged(tx, order, leg, r, now);
     };
@@ -109,7 +111,7 @@ public final class ExecutionApplier {
       log.error("Overfill ignored: {} on leg {} (order {}) has no quantity left", r.execId(), leg.clOrdId(), order.orderRef());
       return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
     }
-    return legs.insertFill(tx, order, r, BigDecimal.ZERO, feeCurrency(order), now).compose(fillId -> {
+    return currency(tx, order).compose(ccy -> legs.insertFill(tx, order, r, BigDecimal.ZERO, ccy, now).compose(fillId -> {
       if (fillId == null) return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
       BigDecimal legFilled = leg.filledQuantity().add(qty);
       Leg.Status legStatus = legFilled.compareTo(leg.quantity()) == 0 ? Leg.Status.FILLED : Leg.Status.PARTIALLY_FILLED;
@@ -121,7 +123,7 @@ public final class ExecutionApplier {
       boolean complete = filled.compareTo(order.quantity()) == 0;
       BigDecimal release = complete ? order.reservedAmount()
         : order.reservedAmount().multiply(qty).divide(order.remainingQuantity(), 2, RoundingMode.DOWN);
-      BigDecimal cash = cash(order, qty, px);
+      BigDecimal cash = cash(order, ccy, qty, px);
       OrderStatus status = complete ? OrderStatus.FILLED
         : order.status() == OrderStatus.PENDING_CANCEL || order.status() == OrderStatus.PENDING_REPLACE
         ? order.status() : OrderStatus.PARTIAL_FILL;
@@ -145,7 +147,7 @@ public final class ExecutionApplier {
                 .put("execId", r.execId()).put("quantity", qty).put("price", px)));
         })
         .compose(o -> closeIfDone(tx, o, newLeg, now));
-    });
+    }));
   }
 
   /** The LP cancelled or expired the leg (on our request, or its own: an IOC remainder). */
@@ -153,6 +155,32 @@ public final class ExecutionApplier {
     Leg.Status s = r.kind() == ExecutionReport.Kind.EXPIRED ? Leg.Status.EXPIRED : Leg.Status.CANCELLED;
     Leg closed = withLeg(leg, s, leg.filledQuantity(), leg.averagePrice(), r.lpOrderId(), r.text());
     return legs.update(tx, closed, now).compose(l -> closeIfDone(tx, order, l, now));
+  }
+
+  /**
+   * The LP refused a cancel or replace of the leg (it is filled already, or the LP will not): the leg keeps
+   * working as it was, and so does the order once no other leg waits for a cancel.
+   */
+  private Future<Applied> requestRefused(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+    JsonObject details = new JsonObject().put("lpId", r.lpId()).put("request", r.clOrdId()).put("text", r.text());
+    if (leg.status() != Leg.Status.PENDING_CANCEL && leg.status() != Leg.Status.PENDING_REPLACE) {
+      return audit.append(tx, order, "order.request_refused", order.status(), order.status(), details, "lp:" + r.lpId(), now)
+        .map(new Applied(order, leg, BigDecimal.ZERO, null));
+    }
+    Leg.Status back = leg.filledQuantity().signum() > 0 ? Leg.Status.PARTIALLY_FILLED : Leg.Status.WORKING;
+    Leg restored = withLeg(leg, back, leg.filledQuantity(), leg.averagePrice(), null, r.text());
+    return legs.update(tx, restored, now).compose(l -> legs.byOrder(tx, order.id())).compose(all -> {
+      boolean stillWaiting = all.stream().anyMatch(x -> x.status() == Leg.Status.PENDING_CANCEL
+        || x.status() == Leg.Status.PENDING_REPLACE);
+      if (stillWaiting || (order.status() != OrderStatus.PENDING_CANCEL && order.status() != OrderStatus.PENDING_REPLACE)) {
+        return audit.append(tx, order, "order.request_refused", order.status(), order.status(), details, "lp:" + r.lpId(), now)
+          .map(new Applied(order, restored, BigDecimal.ZERO, null));
+      }
+      OrderStatus resumed = order.filledQuantity().signum() > 0 ? OrderStatus.PARTIAL_FILL : OrderStatus.WORKING;
+      Order next = order.withState(resumed, order.filledQuantity(), order.averagePrice(), order.reservedAmount(), null, null);
+      return settleAndSave(tx, order, next, "order.cancel_rejected", List.of(), BigDecimal.ZERO, BigDecimal.ZERO, r, now,
+        details).map(o -> new Applied(o, restored, BigDecimal.ZERO, null));
+    });
   }
 
   /** The LP refused the leg: nothing traded there; the lifecycle may place the quantity elsewhere. */
@@ -255,21 +283,19 @@ public final class ExecutionApplier {
   }
 
   /** Cash of a fill in the account's currency: paid for a buy (negative), received for a sell. */
-  private BigDecimal cash(Order order, BigDecimal qty, BigDecimal px) {
+  private BigDecimal cash(Order order, String currency, BigDecimal qty, BigDecimal px) {
     String quote = catalog.get(order.instrumentId()).quoteCurrency();
-    String currency = feeCurrency(order);
     BigDecimal amount = catalog.convert(qty.multiply(px), quote, currency);
     if (amount == null) amount = qty.multiply(px); // validation refused orders without a rate; keep books moving
-    amount = amount.setScale(8, RoundingMode.HALF_EVEN);
+    amount = amount.setScale(Decimals.minorUnits(currency), RoundingMode.HALF_EVEN); // cash moves in whole minor units
     return order.side() == Side.BUY ? amount.negate() : amount;
   }
 
-  private String feeCurrency(Order order) {
-    return order.metadata().getString("_accountCurrency", accountCurrency(order));
-  }
-
-  private String accountCurrency(Order order) {
-    return currencies.getOrDefault(order.accountId(), "USD");
+  /** An account's currency never changes, so it is read once. */
+  private Future<String> currency(SqlConnection tx, Order order) {
+    String known = currencies.get(order.accountId());
+    if (known != null) return Future.succeededFuture(known);
+    return accounts.currency(tx, order.accountId()).onSuccess(c -> currencies.put(order.accountId(), c));
   }
 
   private final java.util.Map<UUID, String> currencies = new java.util.concurrent.ConcurrentHashMap<>();

@@ -12,6 +12,7 @@ import io.orion.oms.common.Problem;
 import io.orion.oms.common.ProblemException;
 import io.orion.oms.events.Outbox;
 import io.orion.oms.validation.OrderValidator;
+import io.orion.oms.routing.RoutingVerticle;
 import io.orion.oms.validation.ValidationVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -37,14 +38,23 @@ public final class OrderCommands {
   private final AccountRepository accounts;
   private final AuditLog audit = new AuditLog();
   private final Outbox outbox = new Outbox();
+  private final LegRepository legs;
+  private final OrderLifecycle lifecycle;
   private final Clock clock;
 
-  public OrderCommands(EventBus bus, Pool pool, OrderRepository orders, AccountRepository accounts, Clock clock) {
+  public OrderCommands(EventBus bus, Pool pool, OrderRepository orders, AccountRepository accounts, LegRepository legs,
+                       OrderLifecycle lifecycle, Clock clock) {
     this.bus = bus;
     this.pool = pool;
     this.orders = orders;
     this.accounts = accounts;
+    this.legs = legs;
+    this.lifecycle = lifecycle;
     this.clock = clock;
+  }
+
+  public OrderLifecycle lifecycle() {
+    return lifecycle;
   }
 
   /** The order just submitted and whether it is new (false: the clientOrderId was already used). */
@@ -55,7 +65,19 @@ public final class OrderCommands {
       .compose(account -> existingByClientOrderId(req)
         .compose(existing -> existing != null
           ? Future.succeededFuture(new Submitted(existing, false))
-          : validate(req, account).compose(accepted -> insert(caller, req, account, accepted))));
+          : manualLpAvailable(req)
+            .compose(v -> validate(req, account))
+            .compose(accepted -> insert(caller, req, account, accepted))
+            .onSuccess(s -> {
+              if (s.created()) lifecycle.onAccepted(s.order()); // after commit: routing never sees an uncommitted order
+            })));
+  }
+
+  /** Manual routing names an LP: it must exist and be up now, or the client hears so at once (400). */
+  private Future<Void> manualLpAvailable(NewOrder req) {
+    if (req.routingStrategy() != RoutingStrategy.MANUAL) return Future.succeededFuture();
+    return bus.<JsonObject>request(RoutingVerticle.CHECK_LP, new JsonObject().put("lpId", req.lpId()))
+      .compose(reply -> BusResult.unwrap(reply.body())).mapEmpty();
   }
 
   /** Only the owner, holding the trader role, trades an account; others get 404 (not visible) or 403. */
@@ -105,7 +127,8 @@ public final class OrderCommands {
     return accounts.reserve(tx, order.accountId(), amount, eventCount, now).compose(res -> {
       if (res == null) {
         // funds moved since validation: the row lock now gives the true figure
-        return accounts.findVisible(systemView(account.tenantId()), account.id()).compose(fresh ->
+        // read on the transaction's own connection: waiting for another pooled one could exhaust the pool
+        return accounts.byId(tx, account.id()).compose(fresh ->
           failed(OrderValidator.insufficientFunds(account.currency(), amount, fresh.available())));
       }
       return positionLimitHolds(tx, order, account).compose(v -> {
@@ -146,7 +169,48 @@ public final class OrderCommands {
     }));
   }
 
+  /**
+   * An order no LP holds is cancelled at once; one with legs at LPs becomes pending_cancel, the LPs are
+   * asked to cancel, and their answers close it (cancelled, or filled if a fill won the race).
+   */
   private Future<Order> cancelPending(SqlConnection tx, Caller caller, Order order, String reason, Instant now) {
+    UUID orderId = order.id();
+    if (order.status().isFinal() || order.status() == OrderStatus.PENDING_CANCEL) {
+      return failed(Problem.of(ErrorCode.ORDER_NOT_CANCELLABLE, "Order " + order.orderRef() + " is "
+        + order.status().wire() + " and cannot be cancelled").with("orderStatus", order.status().wire()));
+    }
+    return legs.byOrder(tx, orderId).compose(all -> {
+      List<Leg> open = all.stream().filter(l -> l.status().open()).toList();
+      if (!open.isEmpty()) return requestCancel(tx, caller, order, open, reason, now);
+      return cancelHeld(tx, caller, order, reason, now);
+    });
+  }
+
+  private Future<Order> requestCancel(SqlConnection tx, Caller caller, Order order, List<Leg> open, String reason,
+                                      Instant now) {
+    Order pending = order.withState(OrderStatus.PENDING_CANCEL, order.filledQuantity(), order.averagePrice(),
+      order.reservedAmount(), null, reason == null ? "Cancelled by " + caller.userId() : reason);
+    JsonObject requested = new JsonObject().put("reason", reason);
+    Future<Void> chain = Future.succeededFuture();
+    for (Leg l : open) {
+      chain = chain.compose(v -> legs.update(tx, new Leg(l.id(), l.orderId(), l.lpId(), l.clOrdId(), l.lpOrderId(),
+        l.quantity(), l.price(), l.filledQuantity(), l.averagePrice(), Leg.Status.PENDING_CANCEL, l.attempts(),
+        l.lastError()), now).mapEmpty());
+    }
+    return chain.compose(v -> orders.saveState(tx, pending, now))
+      .compose(saved -> accounts.release(tx, order.accountId(), BigDecimal.ZERO, 1, now).compose(res ->
+        orders.insertModification(tx, order.id(), order.tenantId(), "cancel", requested,
+            new JsonObject().put("status", order.status().wire()), "requested", reason, caller.userId(), now)
+          .compose(x -> audit.append(tx, saved, "order.pending_cancel", order.status(), OrderStatus.PENDING_CANCEL,
+            requested, caller.userId(), now))
+          .compose(x -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(),
+            List.of(new Outbox.Event("order.pending_cancel", saved.toApiJson())), now))
+          .map(saved)))
+      .onSuccess(saved -> tx.transaction().completion().onSuccess(x -> lifecycle.cancelLegs(saved, open)));
+  }
+
+  /** No LP holds any part of the order (pending, or held for a trigger): it ends here and its funds come back. */
+  private Future<Order> cancelHeld(SqlConnection tx, Caller caller, Order order, String reason, Instant now) {
     UUID orderId = order.id();
     {
       if (order.status() != OrderStatus.PENDING) {

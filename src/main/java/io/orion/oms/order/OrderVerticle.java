@@ -3,6 +3,8 @@ package io.orion.oms.order;
 import io.orion.oms.auth.Caller;
 import io.orion.oms.common.BusResult;
 import io.orion.oms.common.ProblemException;
+import io.orion.oms.lp.LpConnectorVerticle;
+import io.orion.oms.lp.LpMessages;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -37,7 +39,9 @@ public final class OrderVerticle extends VerticleBase {
     return Future.all(
       vertx.eventBus().<JsonObject>consumer(SUBMIT, this::submit).completion(),
       vertx.eventBus().<JsonObject>consumer(CANCEL, this::cancel).completion(),
-      vertx.eventBus().<JsonObject>consumer(MODIFY, this::modify).completion());
+      vertx.eventBus().<JsonObject>consumer(MODIFY, this::modify).completion(),
+      vertx.eventBus().<JsonObject>consumer(LpConnectorVerticle.EXECUTIONS,
+        m -> commands.lifecycle().onExecution(LpMessages.report(m.body()))).completion());
   }
 
   /** {@code {caller, order}} → {@code {order, created}}. */

@@ -139,7 +139,7 @@ public final class OrderValidator {
       return new Rejected(Problem.of(ErrorCode.UNSUPPORTED_CURRENCY, "No rate from " + inst.quoteCurrency() + " to the account currency "
         + account.currency() + " for " + inst.id()));
     }
-    notional = notional.setScale(minorUnits(account.currency()), RoundingMode.UP);
+    notional = notional.setScale(Decimals.minorUnits(account.currency()), RoundingMode.UP);
     BigDecimal reserve = o.side() == Side.BUY ? notional : BigDecimal.ZERO;
     if (reserve.compareTo(account.available()) > 0) {
       return new Rejected(insufficientFunds(account.currency(), reserve, account.available()));
@@ -177,16 +177,6 @@ public final class OrderValidator {
     return Problem.of(ErrorCode.INSUFFICIENT_FUNDS, "Insufficient funds for " + s + Decimals.money(required)
         + " order; available: " + s + Decimals.money(available))
       .with("required", required).with("available", available).with("currency", currency);
-  }
-
-  /** Decimals of the currency's smallest unit (2 for USD, 0 for JPY); 2 when the JDK does not know it. */
-  static int minorUnits(String currency) {
-    try {
-      int d = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
-      return d < 0 ? 2 : d;
-    } catch (IllegalArgumentException e) {
-      return 2;
-    }
   }
 
   static String symbol(String currency) {

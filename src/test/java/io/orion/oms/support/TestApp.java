@@ -29,8 +29,43 @@ public final class TestApp implements AutoCloseable {
     this.http = new Http("http://127.0.0.1:" + app.httpPort());
   }
 
+  /**
+   * A service with no liquidity providers: orders are accepted, validated and stored as usual, then
+   * market and limit orders are rejected (NO_HEALTHY_LP) by routing a moment later; held types (stop,
+   * stop_limit, trailing_stop, pegged) stay pending. Right for tests of the API, not of execution.
+   */
   public static TestApp start() throws Exception {
-    return start(new JsonObject(), Clock.systemUTC());
+    return start(noLps(), Clock.systemUTC());
+  }
+
+  /** A service with the default simulated LPs (FIX on loopback), started once their sessions are up. */
+  public static TestApp startWithLps() throws Exception {
+    return startWithLps(new JsonObject());
+  }
+
+  public static TestApp startWithLps(JsonObject overrides) throws Exception {
+    TestApp app = start(overrides, Clock.systemUTC());
+    app.awaitLpsConnected(java.time.Duration.ofSeconds(30));
+    return app;
+  }
+
+  public static JsonObject noLps() {
+    return new JsonObject().put("simulator", new JsonObject().put("enabled", false)).put("lps", new io.vertx.core.json.JsonArray());
+  }
+
+  /** Waits until every configured LP reports its session up (GET /api/v1/lps). */
+  public void awaitLpsConnected(java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String token = token("probe", "probe", "viewer");
+    while (System.nanoTime() < deadline) {
+      Http.Res r = http.get("/api/v1/lps", token);
+      if (r.status() == 200 && r.json().getJsonArray("data").stream()
+        .allMatch(o -> ((JsonObject) o).getBoolean("connected", false))) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("LP sessions did not come up within " + timeout);
   }
 
   /** {@code overrides} is merged into the configuration JSON (e.g. {@code {"demo":{"enabled":false}}}). */

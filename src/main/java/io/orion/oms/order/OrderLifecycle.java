@@ -1,0 +1,286 @@
+package io.orion.oms.order;
+
+import io.orion.oms.common.BusResult;
+import io.orion.oms.common.ErrorCode;
+import io.orion.oms.common.Problem;
+import io.orion.oms.common.ProblemException;
+import io.orion.oms.lp.ExecutionReport;
+import io.orion.oms.lp.LpConnectorVerticle;
+import io.orion.oms.lp.LpMessages;
+import io.orion.oms.lp.LpOrder;
+import io.orion.oms.routing.RoutingVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Carries an accepted order to the LPs and through their answers: asks routing where to go, records the
+ * decision and the legs, sends each leg behind its LP's circuit breaker, retries a send whose outcome is
+ * unknown (same ClOrdID, asking the LP first), fails over what an LP could not take, and applies every
+ * execution report. The one rule behind it: quantity is never placed twice — a leg is only given up once
+ * the LP has said it does not have it, or the send never left.
+ */
+public final class OrderLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(OrderLifecycle.class);
+
+  /** Retries of a send whose outcome is unknown, and their backoff (doubling). */
+  public record RetryPolicy(int maxRetries, long firstBackoffMs) {}
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final OrderRepository orders;
+  private final LegRepository legs;
+  private final ExecutionApplier applier;
+  private final AuditLog audit = new AuditLog();
+  private final RetryPolicy retry;
+  private final long lpCallTimeoutMs;
+  private final Clock clock;
+
+  public OrderLifecycle(Vertx vertx, Pool pool, OrderRepository orders, LegRepository legs, ExecutionApplier applier,
+                        RetryPolicy retry, long lpCallTimeoutMs, Clock clock) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.orders = orders;
+    this.legs = legs;
+    this.applier = applier;
+    this.retry = retry;
+    this.lpCallTimeoutMs = lpCallTimeoutMs;
+    this.clock = clock;
+  }
+
+  /** After a new order commits: market and limit orders are routed now; the other types wait for their trigger. */
+  public void onAccepted(Order order) {
+    if (order.orderType() == OrderType.MARKET || order.orderType() == OrderType.LIMIT) {
+      place(order, Set.of(), order.quantity());
+    }
+  }
+
+  /** Routes {@code quantity} of {@code order} away from {@code excluded} LPs and sends the legs. */
+  void place(Order order, Set<String> excluded, BigDecimal quantity) {
+    JsonObject req = new JsonObject().put("order", order.toBusJson()).put("quantity", quantity.toPlainString())
+      .put("excludeLps", new JsonArray(List.copyOf(excluded)));
+    vertx.eventBus().<JsonObject>request(RoutingVerticle.ROUTE, req)
+      .compose(reply -> BusResult.unwrap(reply.body()))
+      .compose(value -> recordLegs(order, value))
+      .onSuccess(placed -> placed.forEach(leg -> send(placed.order, leg, 1)))
+      .onFailure(err -> {
+        if (err instanceof ProblemException pe) unplaced(order, pe.problem().code(), pe.problem().detail());
+        else if (!(err instanceof Abandoned)) {
+          log.error("Routing order {} failed", order.orderRef(), err);
+          unplaced(order, ErrorCode.NO_HEALTHY_LP, "Routing failed: " + err.getMessage());
+        }
+      });
+  }
+
+  /** The legs of one placement, with the order as it was when they were written. */
+  private static final class Placed extends ArrayList<Leg> {
+    Order order;
+  }
+
+  /** The order ended (e.g. cancelled) while routing was being decided: nothing is sent. */
+  private static final class Abandoned extends RuntimeException {
+    Abandoned() {
+      super(null, null, false, false);
+    }
+  }
+
+  private Future<Placed> recordLegs(Order order, JsonObject routed) {
+    Instant now = clock.instant();
+    JsonObject decision = routed.getJsonObject("decision");
+    JsonArray allocations = routed.getJsonArray("allocations");
+    return pool.withTransaction(tx -> orders.lock(tx, order.id()).compose(current -> {
+      if (current.status().isFinal() || current.status() == OrderStatus.PENDING_CANCEL) {
+        return Future.<Placed>failedFuture(new Abandoned());
+      }
+      return legs.count(tx, order.id()).compose(n -> {
+        Placed placed = new Placed();
+        placed.order = current;
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = 0; i < allocations.size(); i++) {
+          JsonObject a = allocations.getJsonObject(i);
+          String clOrdId = current.orderRef() + "-" + (n + i + 1);
+          BigDecimal price = current.orderType() == OrderType.LIMIT ? current.price() : null;
+          chain = chain.compose(v -> legs.insert(tx, current, a.getString("lpId"), clOrdId,
+            new BigDecimal(a.getString("quantity")), price, now).map(l -> {
+              placed.add(l);
+              return null;
+            }));
+        }
+        return chain
+          .compose(v -> legs.insertDecision(tx, current, decision.getString("strategy", current.routingStrategy().wire()),
+            decision, now))
+          .compose(v -> audit.append(tx, current, "order.routed", current.status(), current.status(),
+            new JsonObject().put("decision", decision), "system", now))
+          .map(placed);
+      });
+    }));
+  }
+
+  private void send(Order order, Leg leg, int attempt) {
+    JsonObject cmd = new JsonObject().put("order", LpMessages.toJson(lpOrder(order, leg)));
+    request(leg.lpId(), "send", cmd).onComplete(ar -> {
+      JsonObject reply = ar.succeeded() ? ar.result() : new JsonObject().put("ok", false).put("failure", "error")
+        .put("detail", String.valueOf(ar.cause().getMessage()));
+      if (reply.getBoolean("ok", false)) return; // the report itself arrives on the execution stream
+      String failure = reply.getString("failure");
+      if ("circuit_open".equals(failure) || "not_connected".equals(failure)) {
+        // never left: safe to place elsewhere at once
+        giveUp(order, leg, failure + ": " + reply.getString("detail"));
+      } else {
+        askThenRetry(order, leg, attempt, reply.getString("detail"));
+      }
+    });
+  }
+
+  /**
+   * The send's outcome is unknown (timeout). Ask the LP: if it has the leg, its status report is applied
+   * from the stream; if it says it never saw it, send again with the same ClOrdID after a backoff.
+   */
+  private void askThenRetry(Order order, Leg leg, int attempt, String why) {
+    JsonObject cmd = new JsonObject().put("clOrdId", leg.clOrdId()).put("order", LpMessages.toJson(lpOrder(order, leg)));
+    request(leg.lpId(), "status", cmd).onComplete(ar -> {
+      JsonObject reply = ar.succeeded() ? ar.result() : new JsonObject().put("ok", false);
+      boolean known = reply.getBoolean("ok", false)
+        && !ExecutionReport.LpOrderStatus.UNKNOWN.name().equals(reply.getJsonObject("report").getString("status"));
+      if (known) return;
+      boolean unseen = reply.getBoolean("ok", false); // the LP answered: it does not have the leg
+      if (attempt <= retry.maxRetries()) {
+        long delay = retry.firstBackoffMs() << (attempt - 1);
+        log.info("Leg {} at {}: {}; retry {} of {} in {} ms", leg.clOrdId(), leg.lpId(), why, attempt, retry.maxRetries(), delay);
+        vertx.setTimer(delay, t -> countAttempt(leg).onComplete(x -> send(order, leg, attempt + 1)));
+      } else if (unseen) {
+        giveUp(order, leg, "no answer after " + attempt + " attempts: " + why);
+      } else {
+        markUnknown(leg, why);
+      }
+    });
+  }
+
+  private Future<Void> countAttempt(Leg leg) {
+    Instant now = clock.instant();
+    return pool.withTransaction(tx -> legs.lockByClOrdId(tx, leg.clOrdId()).compose(l -> l == null ? Future.succeededFuture()
+      : legs.update(tx, new Leg(l.id(), l.orderId(), l.lpId(), l.clOrdId(), l.lpOrderId(), l.quantity(), l.price(),
+        l.filledQuantity(), l.averagePrice(), l.status(), l.attempts() + 1, l.lastError()), now).mapEmpty()));
+  }
+
+  /** Neither the LP nor we know: reconciliation asks again later; the quantity is not placed elsewhere meanwhile. */
+  private void markUnknown(Leg leg, String why) {
+    Instant now = clock.instant();
+    pool.withTransaction(tx -> legs.lockByClOrdId(tx, leg.clOrdId()).compose(l -> l == null || !l.status().open()
+        ? Future.succeededFuture()
+        : legs.update(tx, new Leg(l.id(), l.orderId(), l.lpId(), l.clOrdId(), l.lpOrderId(), l.quantity(), l.price(),
+          l.filledQuantity(), l.averagePrice(), Leg.Status.UNKNOWN, l.attempts(), why), now).mapEmpty()))
+      .onFailure(e -> log.error("Cannot mark leg {} unknown", leg.clOrdId(), e));
+    log.warn("Leg {} at {} outcome unknown ({}); left to reconciliation", leg.clOrdId(), leg.lpId(), why);
+  }
+
+  /** The leg is not at its LP and never will be: record that, then place its quantity elsewhere. */
+  private void giveUp(Order order, Leg leg, String why) {
+    Instant now = clock.instant();
+    pool.withTransaction(tx -> legs.lockByClOrdId(tx, leg.clOrdId()).compose(l -> {
+        if (l == null || !l.status().open()) return Future.succeededFuture(false);
+        Leg failed = new Leg(l.id(), l.orderId(), l.lpId(), l.clOrdId(), l.lpOrderId(), l.quantity(), l.price(),
+          l.filledQuantity(), l.averagePrice(), Leg.Status.FAILED, l.attempts(), why);
+        return legs.update(tx, failed, now)
+          .compose(x -> audit.append(tx, order, "order.leg_failed", order.status(), order.status(),
+            new JsonObject().put("lpId", l.lpId()).put("clOrdId", l.clOrdId()).put("reason", why), "system", now))
+          .map(true);
+      }))
+      .onSuccess(changed -> {
+        if (changed) reroute(order.id(), leg.remaining());
+      })
+      .onFailure(e -> log.error("Cannot fail over leg {}", leg.clOrdId(), e));
+  }
+
+  /** Places {@code quantity} of the order again, avoiding every LP that already failed or refused it. */
+  private void reroute(java.util.UUID orderId, BigDecimal quantity) {
+    legs.byOrder(pool, orderId).compose(all -> orders.lock(pool, orderId).map(o -> {
+      Set<String> excluded = new HashSet<>();
+      all.forEach(l -> {
+        if (l.status() == Leg.Status.FAILED || l.status() == Leg.Status.REJECTED) excluded.add(l.lpId());
+      });
+      if (!o.status().isFinal()) place(o, excluded, quantity.min(o.remainingQuantity()));
+      return null;
+    })).onFailure(e -> log.error("Cannot re-route order {}", orderId, e));
+  }
+
+  /** Nowhere to place (part of) the order: it ends unless other legs are still working it. */
+  private void unplaced(Order order, ErrorCode code, String reason) {
+    Instant now = clock.instant();
+    pool.withTransaction(tx -> orders.lock(tx, order.id()).compose(current -> {
+      if (current.status().isFinal()) return Future.succeededFuture();
+      return legs.byOrder(tx, order.id()).compose(all -> {
+        if (all.stream().anyMatch(l -> l.status().open())) {
+          return audit.append(tx, current, "order.unplaced", current.status(), current.status(),
+            new JsonObject().put("code", code.name()).put("reason", reason), "system", now);
+        }
+        OrderStatus end = current.filledQuantity().signum() > 0 ? OrderStatus.CANCELLED : OrderStatus.REJECTED;
+        return applier.finish(tx, current, end, code.name(), reason, now).mapEmpty();
+      });
+    })).onFailure(e -> log.error("Cannot close order {} after routing failed", order.orderRef(), e));
+  }
+
+  /**
+   * Asks each LP holding an open leg to cancel it. Their answers arrive on the execution stream; an LP
+   * that cannot be reached leaves its leg pending_cancel for reconciliation (its outcome is unknown).
+   */
+  public void cancelLegs(Order order, List<Leg> open) {
+    for (Leg leg : open) {
+      String cancelId = leg.clOrdId() + "-C" + Long.toString(clock.millis(), 36).toUpperCase();
+      JsonObject cmd = new JsonObject().put("clOrdId", cancelId).put("origClOrdId", leg.clOrdId())
+        .put("order", LpMessages.toJson(lpOrder(order, leg)));
+      request(leg.lpId(), "cancel", cmd).onComplete(ar -> {
+        if (ar.failed() || !ar.result().getBoolean("ok", false)) {
+          log.warn("Cancel of leg {} at {} not confirmed: {}", leg.clOrdId(), leg.lpId(),
+            ar.failed() ? ar.cause().getMessage() : ar.result().getString("failure"));
+        }
+      });
+    }
+  }
+
+  /** Every execution report, from every LP, in arrival order per LP. */
+  public void onExecution(ExecutionReport report) {
+    applier.apply(report).onComplete(ar -> {
+      if (ar.failed()) {
+        log.error("Execution report {} from {} could not be applied", report.execId(), report.lpId(), ar.cause());
+        return;
+      }
+      ExecutionApplier.Applied a = ar.result();
+      if (a.order() != null && a.unplaced().signum() > 0) reroute(a.order().id(), a.unplaced());
+    });
+  }
+
+  /** The child order as the LP sees it. */
+  static LpOrder lpOrder(Order order, Leg leg) {
+    LpOrder.TimeInForce tif = switch (order.timeInForce()) {
+      case IOC -> LpOrder.TimeInForce.IOC;
+      case FOK -> LpOrder.TimeInForce.FOK;
+      case DAY -> LpOrder.TimeInForce.DAY;
+      case GTC, GTD -> LpOrder.TimeInForce.GTC; // GTD expiry is enforced by the service itself
+    };
+    return new LpOrder(leg.clOrdId(), order.instrumentId(), order.side(),
+      leg.price() == null ? LpOrder.Type.MARKET : LpOrder.Type.LIMIT, leg.quantity(), leg.price(), tif);
+  }
+
+  private Future<JsonObject> request(String lpId, String command, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(LpConnectorVerticle.address(lpId, command), body,
+      new DeliveryOptions().setSendTimeout(lpCallTimeoutMs + 5000)).map(m -> m.body());
+  }
+
+  static Problem problem(ErrorCode code, String detail) {
+    return Problem.of(code, detail);
+  }
+}

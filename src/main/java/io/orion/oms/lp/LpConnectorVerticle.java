@@ -57,12 +57,12 @@ public final class LpConnectorVerticle extends VerticleBase {
       .closeHandler(v -> stateChanged("circuit closed"));
     vertx.setPeriodic(1000, id -> publishState());
     return Future.all(
-        consume("send", m -> adapter.send(LpMessages.order(m.body().getJsonObject("order")))),
-        consume("cancel", m -> adapter.cancel(m.body().getString("clOrdId"), m.body().getString("origClOrdId"),
+        consume("send", true, m -> adapter.send(LpMessages.order(m.body().getJsonObject("order")))),
+        consume("replace", true, m -> adapter.replace(m.body().getString("origClOrdId"),
           LpMessages.order(m.body().getJsonObject("order")))),
-        consume("replace", m -> adapter.replace(m.body().getString("origClOrdId"),
+        consume("cancel", false, m -> adapter.cancel(m.body().getString("clOrdId"), m.body().getString("origClOrdId"),
           LpMessages.order(m.body().getJsonObject("order")))),
-        consume("status", m -> adapter.status(m.body().getString("clOrdId"),
+        consume("status", false, m -> adapter.status(m.body().getString("clOrdId"),
           LpMessages.order(m.body().getJsonObject("order")))))
       .compose(v -> adapter.start(context, listener(), instruments))
       .onSuccess(v -> publishState());
@@ -73,13 +73,22 @@ public final class LpConnectorVerticle extends VerticleBase {
     return adapter.stop();
   }
 
-  /** A command runs through the breaker: only "the LP did not answer" counts as a failure; a reject is an answer. */
-  private Future<Void> consume(String command, java.util.function.Function<Message<JsonObject>, Future<ExecutionReport>> call) {
+  /**
+   * Orders (send, replace) run through the breaker: only "the LP did not answer" counts as a failure, a
+   * reject is an answer. Cancels and status queries are bounded by the same timeout but kept out of the
+   * breaker: the breaker resets on any success, and an LP that answers questions while dropping orders
+   * must still have its circuit opened.
+   */
+  private Future<Void> consume(String command, boolean guarded,
+                               java.util.function.Function<Message<JsonObject>, Future<ExecutionReport>> call) {
     return vertx.eventBus().<JsonObject>consumer(address(settings.id(), command), msg -> {
       long start = System.nanoTime();
-      Supplier<Future<ExecutionReport>> guarded = () -> adapter.connected()
+      Supplier<Future<ExecutionReport>> attempt = () -> adapter.connected()
         ? call.apply(msg) : Future.failedFuture(new NotConnected());
-      breaker.execute(guarded).onComplete(ar -> {
+      // questions about orders already sent still go out with the circuit open: they are how we learn their fate
+      Future<ExecutionReport> result = guarded ? breaker.execute(attempt)
+        : attempt.get().timeout(settings.callTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      result.onComplete(ar -> {
         if (ar.succeeded()) {
           latency.record(System.nanoTime() - start);
           msg.reply(new JsonObject().put("ok", true).put("report", LpMessages.toJson(ar.result())));
@@ -93,7 +102,7 @@ public final class LpConnectorVerticle extends VerticleBase {
 
   private static String failure(Throwable t) {
     if (t instanceof OpenCircuitException) return "circuit_open";
-    if (t instanceof TimeoutException) return "timeout";
+    if (t instanceof TimeoutException || t instanceof java.util.concurrent.TimeoutException) return "timeout";
     if (t instanceof NotConnected) return "not_connected";
     return "error";
   }

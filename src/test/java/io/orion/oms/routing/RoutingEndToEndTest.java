@@ -1,0 +1,227 @@
+package io.orion.oms.routing;
+
+import io.orion.oms.lp.sim.SimulatedLp;
+import io.orion.oms.support.Http;
+import io.orion.oms.support.TestApp;
+import io.orion.oms.support.TestServices;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Orders through the whole path to simulated FIX LPs over loopback: routing by price, the circuit
+ * breaker and failover, limits never crossed. Quotes are pinned so that every expectation is exact.
+ */
+class RoutingEndToEndTest {
+  static TestApp app;
+  static String token;
+  static String account;
+
+  @BeforeAll
+  static void start() throws Exception {
+    // short timeouts so that a silent LP is noticed in a test's time; no retries: a timeout fails over at once
+    JsonArray lps = new JsonArray();
+    for (String id : new String[]{"lp-alpha", "lp-beta", "lp-gamma"}) {
+      lps.add(new JsonObject().put("id", id).put("callTimeoutMs", 400)
+        .put("circuit", new JsonObject().put("maxFailures", 5).put("resetTimeoutMs", 1500))
+        .put("fix", new JsonObject().put("targetCompId", "LP" + id.substring(3).toUpperCase()).put("heartbeatSeconds", 2)));
+    }
+    app = TestApp.startWithLps(new JsonObject().put("lps", lps)
+      .put("orders", new JsonObject().put("maxRetries", 0).put("retryBackoffMs", 50)));
+    token = app.demoTraderToken();
+    account = app.demoAccountId();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+  }
+
+  @BeforeEach
+  void pinPrices() {
+    // alpha is the cheapest to buy from and the best to sell to; gamma the worst
+    pin("lp-alpha", "1.08440", "1.08450");
+    pin("lp-beta", "1.08430", "1.08470");
+    pin("lp-gamma", "1.08420", "1.08490");
+    for (SimulatedLp lp : app.app().simulator().lps()) {
+      lp.setTimeoutRate(0);
+      lp.setRejectRate(0);
+      lp.setPartialFillRate(0);
+    }
+  }
+
+  private static void pin(String lp, String bid, String ask) {
+    app.app().simulator().lp(lp).pinQuote("EURUSD", new BigDecimal(bid), new BigDecimal(ask));
+  }
+
+  private static JsonObject eurusd(String side, String type, long qty) {
+    return new JsonObject().put("clientId", account).put("instrumentId", "EURUSD").put("side", side)
+      .put("orderType", type).put("timeInForce", "gtc").put("quantity", qty).put("clientOrderId", UUID.randomUUID().toString());
+  }
+
+  private static JsonObject submit(JsonObject order) {
+    Http.Res r = app.http.post("/api/v1/orders", token, order);
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json();
+  }
+
+  private static JsonObject awaitOrder(String id, String... statuses) throws Exception {
+    try {
+      return await(() -> {
+        JsonObject o = app.http.get("/api/v1/orders/" + id, token).json();
+        return java.util.List.of(statuses).contains(o.getString("status")) ? o : null;
+      }, "order " + id + " to become " + String.join("|", statuses));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; it is " + app.http.get("/api/v1/orders/" + id, token).body()
+        + " with legs " + legLps(id) + " and audit " + app.http.get("/api/v1/orders/" + id + "/audit", token).body());
+    }
+  }
+
+  private static <T> T await(Supplier<T> probe, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      T v = probe.get();
+      if (v != null) return v;
+      Thread.sleep(20);
+    }
+    throw new AssertionError("timed out waiting for " + what);
+  }
+
+  private static JsonObject lp(String id) {
+    for (Object o : app.http.get("/api/v1/lps", token).json().getJsonArray("data")) {
+      if (((JsonObject) o).getString("lpId").equals(id)) return (JsonObject) o;
+    }
+    throw new AssertionError("no LP " + id);
+  }
+
+  /** LP ids that traded this order, from its legs. */
+  private static String legLps(String orderId) throws Exception {
+    try (Connection c = TestServices.jdbc(app.config().database().url()); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT string_agg(lp_id || ':' || status, ',' ORDER BY created_at) FROM order_legs"
+           + " WHERE order_id = '" + orderId + "'")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static BigDecimal dec(JsonObject o, String field) {
+    return new BigDecimal(o.getValue(field).toString());
+  }
+
+  @Test
+  void marketBuyFillsAtTheBestAskAndTheDecisionIsAudited() throws Exception {
+    JsonObject order = submit(eurusd("buy", "market", 100_000));
+    JsonObject filled = awaitOrder(order.getString("id"), "filled");
+    assertThat(dec(filled, "averagePrice")).isEqualByComparingTo("1.08450");
+    assertThat(legLps(order.getString("id"))).isEqualTo("lp-alpha:filled");
+
+    JsonArray fills = app.http.get("/api/v1/orders/" + order.getString("id") + "/fills", token).json().getJsonArray("data");
+    assertThat(fills).hasSize(1);
+    assertThat(dec(fills.getJsonObject(0), "price")).isEqualByComparingTo("1.08450");
+
+    JsonArray audit = app.http.get("/api/v1/orders/" + order.getString("id") + "/audit", token).json().getJsonArray("data");
+    JsonObject routed = audit.stream().map(o -> (JsonObject) o).filter(e -> e.getString("eventType").equals("order.routed"))
+      .findFirst().orElseThrow();
+    JsonObject decision = routed.getJsonObject("details").getJsonObject("decision");
+    assertThat(decision.getString("strategy")).isEqualTo("best");
+    assertThat(decision.getJsonArray("allocations").getJsonObject(0).getString("lpId")).isEqualTo("lp-alpha");
+  }
+
+  @Test
+  void marketSellGoesToTheHighestBid() throws Exception {
+    JsonObject order = submit(eurusd("sell", "market", 50_000));
+    JsonObject filled = awaitOrder(order.getString("id"), "filled");
+    assertThat(dec(filled, "averagePrice")).isEqualByComparingTo("1.08440");
+    assertThat(legLps(order.getString("id"))).isEqualTo("lp-alpha:filled");
+  }
+
+  @Test
+  void limitPricesAreNeverCrossed() throws Exception {
+    JsonObject resting = submit(eurusd("buy", "limit", 100_000).put("price", "1.08300"));
+    JsonObject working = awaitOrder(resting.getString("id"), "working");
+    assertThat(dec(working, "filledQuantity")).isEqualByComparingTo("0");
+
+    // marketable at one LP only: fills there at the quote, never worse than the limit
+    JsonObject marketable = submit(eurusd("buy", "limit", 100_000).put("price", "1.08460"));
+    JsonObject filled = awaitOrder(marketable.getString("id"), "filled");
+    assertThat(dec(filled, "averagePrice")).isLessThanOrEqualTo(new BigDecimal("1.08460"));
+    assertThat(legLps(marketable.getString("id"))).isEqualTo("lp-alpha:filled");
+
+    Http.Res cancel = app.http.delete("/api/v1/orders/" + resting.getString("id"), token);
+    assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
+    assertThat(cancel.json().getString("status")).isEqualTo("pending_cancel");
+    awaitOrder(resting.getString("id"), "cancelled");
+  }
+
+  @Test
+  void manualRoutingToAnUnknownLpIsAClear400() {
+    Http.Res r = app.http.post("/api/v1/orders", token, eurusd("buy", "market", 1000).put("routingStrategy", "manual")
+      .put("lpId", "lp-nowhere"));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().getString("code")).isEqualTo("UNKNOWN_LP");
+  }
+
+  @Test
+  void silentLpOpensItsCircuitItsOrdersFailOverAndItRecovers() throws Exception {
+    SimulatedLp alpha = app.app().simulator().lp("lp-alpha");
+    alpha.setTimeoutRate(1.0);
+    // a manual order insists on its LP: when alpha does not answer it is rejected, not sent elsewhere
+    JsonObject insisted = submit(eurusd("buy", "market", 10_000).put("routingStrategy", "manual").put("lpId", "lp-alpha"));
+    JsonObject rejected = awaitOrder(insisted.getString("id"), "rejected");
+    assertThat(rejected.getString("rejectCode")).isEqualTo("LP_UNHEALTHY");
+    // four more orders go to alpha (best price), time out there and fail over to the next best LP (beta)
+    for (int i = 0; i < 4; i++) {
+      JsonObject o = submit(eurusd("buy", "market", 10_000));
+      JsonObject filled = awaitOrder(o.getString("id"), "filled");
+      assertThat(legLps(o.getString("id"))).isEqualTo("lp-alpha:failed,lp-beta:filled");
+      assertThat(dec(filled, "averagePrice")).isEqualByComparingTo("1.08470");
+    }
+    JsonObject open = await(() -> "open".equals(lp("lp-alpha").getString("circuit")) ? lp("lp-alpha") : null,
+      "alpha's circuit to open");
+    assertThat(open.getBoolean("healthy")).isFalse();
+
+    // while open, best price skips alpha without even trying it
+    JsonObject skipped = submit(eurusd("buy", "market", 10_000));
+    awaitOrder(skipped.getString("id"), "filled");
+    assertThat(legLps(skipped.getString("id"))).isEqualTo("lp-beta:filled");
+
+    // after the reset timeout a probe goes through and, now that alpha answers, the circuit closes
+    alpha.setTimeoutRate(0);
+    await(() -> "half_open".equals(lp("lp-alpha").getString("circuit")) ? true : null, "alpha half-open");
+    JsonObject probe = submit(eurusd("buy", "market", 10_000));
+    awaitOrder(probe.getString("id"), "filled");
+    assertThat(legLps(probe.getString("id"))).isEqualTo("lp-alpha:filled");
+    await(() -> "closed".equals(lp("lp-alpha").getString("circuit")) ? true : null, "alpha's circuit to close");
+  }
+
+  @Test
+  void anLpRejectFailsOverToTheNextBest() throws Exception {
+    app.app().simulator().lp("lp-alpha").setRejectRate(1.0);
+    JsonObject o = submit(eurusd("buy", "market", 20_000));
+    JsonObject filled = awaitOrder(o.getString("id"), "filled");
+    assertThat(legLps(o.getString("id"))).isEqualTo("lp-alpha:rejected,lp-beta:filled");
+    assertThat(dec(filled, "averagePrice")).isEqualByComparingTo("1.08470");
+  }
+
+  @Test
+  void lpsEndpointShowsEachLpsState() {
+    JsonArray data = app.http.get("/api/v1/lps", token).json().getJsonArray("data");
+    assertThat(data).hasSize(3);
+    JsonObject beta = lp("lp-beta");
+    assertThat(beta.getBoolean("connected")).isTrue();
+    assertThat(beta.getLong("lastQuoteAgeMs")).isNotNull().isLessThan(5000L);
+    assertThat(beta.getString("circuit")).isIn("closed", "half_open", "open");
+  }
+}

@@ -5,6 +5,7 @@ import io.orion.oms.auth.JwtSupport;
 import io.orion.oms.config.ConfigException;
 import io.orion.oms.config.ConfigLoader;
 import io.orion.oms.config.OrionConfig;
+import io.orion.oms.lp.sim.LpSimulatorCommand;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
@@ -14,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Command line: no arguments (or {@code serve}) runs the service; {@code token --tenant T --user U
+ * Command line: no arguments (or {@code serve}) runs the service; {@code lp-sim} runs the simulated
+ * FIX LPs on their own; {@code token --tenant T --user U
  * --roles trader[,admin] [--ttl-minutes N]} prints a token that a service on the same data directory accepts.
  */
 public final class Main {
@@ -23,6 +25,10 @@ public final class Main {
   public static void main(String[] args) {
     String command = args.length == 0 ? "serve" : args[0];
     try {
+      if (command.equals("lp-sim")) {
+        LpSimulatorCommand.run(System.getenv()); // needs only the simulator section: runs without a database
+        return;
+      }
       OrionConfig config = ConfigLoader.load(System.getenv());
       switch (command) {
         case "serve" -> serve(config);
@@ -106,6 +112,7 @@ public final class Main {
 
   private static void usage(String problem) {
     System.err.println(problem + "\nUsage:\n  java -jar orion-oms.jar [serve]\n"
+      + "  java -jar orion-oms.jar lp-sim   (the simulated FIX LPs of conf simulator.lps, on their own)\n"
       + "  java -jar orion-oms.jar token --tenant T --user U --roles trader[,admin,viewer,compliance] [--ttl-minutes N]");
     System.exit(2);
   }

@@ -34,6 +34,7 @@ public final class LpConnectorVerticle extends VerticleBase {
   private final LatencyWindow latency = new LatencyWindow(1024);
   private CircuitBreaker breaker;
   private String sessionDetail = "connecting";
+  private boolean wasUp;
 
   public LpConnectorVerticle(LpSettings settings, LpAdapter adapter, List<String> instruments) {
     this.settings = settings;
@@ -122,6 +123,10 @@ public final class LpConnectorVerticle extends VerticleBase {
       @Override
       public void onSessionState(boolean loggedOn, String detail) {
         sessionDetail = detail;
+        // a lost session is a failed LP: open its circuit at once rather than after five failed sends; it
+        // half-opens after the reset timeout like any other, and the first order through closes it
+        if (!loggedOn && wasUp && breaker.state() != CircuitBreakerState.OPEN) breaker.open();
+        wasUp |= loggedOn;
         log.info("LP {} session {}: {}", settings.id(), loggedOn ? "up" : "down", detail);
         publishState();
       }

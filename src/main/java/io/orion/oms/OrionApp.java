@@ -63,6 +63,8 @@ public final class OrionApp {
   private String pgUrl;
   private List<Account> demoAccounts = List.of();
   private LpSimulator simulator;
+  private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+    new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
   private List<Instrument> instruments;
 
   public OrionApp(OrionConfig config, Clock clock) {
@@ -80,7 +82,12 @@ public final class OrionApp {
     String redisUrl = startRedis();
     Database.migrate(pgUrl);
 
-    vertx = Vertx.vertx();
+    // one registry per process, handed to Vert.x (HTTP, event bus, pool metrics) and to our own meters
+    vertx = Vertx.builder()
+      .with(new io.vertx.core.VertxOptions().setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions()
+        .setEnabled(true).setJvmMetricsEnabled(true)))
+      .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(registry))
+      .build();
     pool = Database.pool(vertx, pgUrl, config.database().poolSize());
     redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(8)
       .setMaxPoolWaiting(64));
@@ -153,16 +160,16 @@ public final class OrionApp {
     InstrumentRepository instrumentRepo = new InstrumentRepository(pool);
     AccountRepository accounts = new AccountRepository(pool);
     OrderRepository orders = new OrderRepository(pool);
-    ApiVerticle.Deps deps = new ApiVerticle.Deps(config, pool, RedisAPI.api(redis), jwt, clock);
+    ApiVerticle.Deps deps = new ApiVerticle.Deps(config, pool, RedisAPI.api(redis), jwt, clock, registry);
     List<ApiVerticle> apis = new ArrayList<>();
     List<String> instrumentIds = instruments.stream().map(Instrument::id).toList();
     long callTimeoutMs = lps.stream().mapToLong(LpSettings::callTimeoutMs).max().orElse(2000);
     OrderLifecycle.RetryPolicy retry = new OrderLifecycle.RetryPolicy(config.orders().maxRetries(),
       config.orders().retryBackoffMs());
     Future<String> chain = vertx.deployVerticle(new RoutingVerticle(instruments, lps.stream().map(LpSettings::id).toList(),
-      config.routing().quoteMaxAgeMs(), clock));
+      config.routing().quoteMaxAgeMs(), clock, registry));
     for (LpSettings lp : lps) {
-      chain = chain.compose(id -> vertx.deployVerticle(new LpConnectorVerticle(lp, adapter(lp), instrumentIds)));
+      chain = chain.compose(id -> vertx.deployVerticle(new LpConnectorVerticle(lp, adapter(lp), instrumentIds, registry)));
     }
     return chain
       .compose(id -> vertx.deployVerticle(new ValidationVerticle(instrumentRepo, accounts, orders, clock)))
@@ -170,7 +177,8 @@ public final class OrionApp {
         LegRepository legs = new LegRepository();
         ExecutionApplier applier = new ExecutionApplier(pool, orders, legs, accounts, new InstrumentCatalog(instruments),
           clock);
-        OrderLifecycle lifecycle = new OrderLifecycle(vertx, pool, orders, legs, applier, retry, callTimeoutMs, clock);
+        OrderLifecycle lifecycle = new OrderLifecycle(vertx, pool, orders, legs, applier, retry, callTimeoutMs, clock,
+          registry);
         return new OrderCommands(vertx.eventBus(), pool, orders, accounts, legs, lifecycle, clock);
       })))
       .compose(id -> vertx.deployVerticle(() -> {

@@ -34,7 +34,8 @@ public final class ApiVerticle extends VerticleBase {
   private static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/5.17.14";
 
   /** Everything the handlers use; shared by all instances of this verticle. */
-  public record Deps(OrionConfig config, Pool pool, RedisAPI redis, JWTAuth jwt, Clock clock) {}
+  public record Deps(OrionConfig config, Pool pool, RedisAPI redis, JWTAuth jwt, Clock clock,
+                     io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {}
 
   private final Deps deps;
   private HttpServer server;
@@ -51,6 +52,7 @@ public final class ApiVerticle extends VerticleBase {
         Router root = Router.router(vertx);
         root.route("/api/v1/*").subRouter(api);
         root.get("/openapi.yaml").handler(this::serveContract);
+        root.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(deps.registry()));
         root.get("/api/docs").handler(this::serveDocsIndex);
         root.get("/api/docs/index.html").handler(this::serveDocsIndex);
         root.get("/api/docs/*").handler(StaticHandler.create(SWAGGER_UI));

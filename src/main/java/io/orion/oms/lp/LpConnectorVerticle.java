@@ -5,6 +5,8 @@ import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.circuitbreaker.TimeoutException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -36,7 +38,11 @@ public final class LpConnectorVerticle extends VerticleBase {
   private String sessionDetail = "connecting";
   private boolean wasUp;
 
-  public LpConnectorVerticle(LpSettings settings, LpAdapter adapter, List<String> instruments) {
+  private final MeterRegistry meters;
+  private Timer sendLatency;
+
+  public LpConnectorVerticle(LpSettings settings, LpAdapter adapter, List<String> instruments, MeterRegistry meters) {
+    this.meters = meters;
     this.settings = settings;
     this.adapter = adapter;
     this.instruments = instruments;
@@ -57,6 +63,12 @@ public final class LpConnectorVerticle extends VerticleBase {
       .halfOpenHandler(v -> stateChanged("circuit half-open"))
       .closeHandler(v -> stateChanged("circuit closed"));
     vertx.setPeriodic(1000, id -> publishState());
+    sendLatency = Timer.builder("orion.lp.latency").description("Command sent to the LP's first answer")
+      .tag("lp", settings.id()).publishPercentileHistogram().register(meters);
+    meters.gauge("orion.lp.circuit.state", io.micrometer.core.instrument.Tags.of("lp", settings.id()), breaker,
+      b -> switch (b.state()) { case CLOSED -> 0; case HALF_OPEN -> 1; case OPEN -> 2; });
+    meters.gauge("orion.lp.connected", io.micrometer.core.instrument.Tags.of("lp", settings.id()), adapter,
+      a -> a.connected() ? 1 : 0);
     return Future.all(
         consume("send", true, m -> adapter.send(LpMessages.order(m.body().getJsonObject("order")))),
         consume("replace", true, m -> adapter.replace(m.body().getString("origClOrdId"),
@@ -92,6 +104,7 @@ public final class LpConnectorVerticle extends VerticleBase {
       result.onComplete(ar -> {
         if (ar.succeeded()) {
           latency.record(System.nanoTime() - start);
+          sendLatency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
           msg.reply(new JsonObject().put("ok", true).put("report", LpMessages.toJson(ar.result())));
         } else {
           msg.reply(new JsonObject().put("ok", false).put("failure", failure(ar.cause()))

@@ -48,9 +48,12 @@ public final class OrderLifecycle {
   private final RetryPolicy retry;
   private final long lpCallTimeoutMs;
   private final Clock clock;
+  private final io.micrometer.core.instrument.MeterRegistry meters;
 
   public OrderLifecycle(Vertx vertx, Pool pool, OrderRepository orders, LegRepository legs, ExecutionApplier applier,
-                        RetryPolicy retry, long lpCallTimeoutMs, Clock clock) {
+                        RetryPolicy retry, long lpCallTimeoutMs, Clock clock,
+                        io.micrometer.core.instrument.MeterRegistry meters) {
+    this.meters = meters;
     this.vertx = vertx;
     this.pool = pool;
     this.orders = orders;
@@ -200,7 +203,10 @@ public final class OrderLifecycle {
           .map(true);
       }))
       .onSuccess(changed -> {
-        if (changed) reroute(order.id(), leg.remaining());
+        if (changed) {
+          meters.counter("orion.routing.failovers", "lp", leg.lpId(), "cause", "unreachable").increment();
+          reroute(order.id(), leg.remaining());
+        }
       })
       .onFailure(e -> log.error("Cannot fail over leg {}", leg.clOrdId(), e));
   }
@@ -259,7 +265,10 @@ public final class OrderLifecycle {
         return;
       }
       ExecutionApplier.Applied a = ar.result();
-      if (a.order() != null && a.unplaced().signum() > 0) reroute(a.order().id(), a.unplaced());
+      if (a.order() != null && a.unplaced().signum() > 0) {
+        meters.counter("orion.routing.failovers", "lp", report.lpId(), "cause", "rejected").increment();
+        reroute(a.order().id(), a.unplaced());
+      }
     });
   }
 

@@ -8,6 +8,8 @@ import io.orion.oms.instrument.InstrumentCatalog;
 import io.orion.oms.lp.LpConnectorVerticle;
 import io.orion.oms.lp.LpMessages;
 import io.orion.oms.order.Order;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -44,7 +46,12 @@ public final class RoutingVerticle extends VerticleBase {
   private InstrumentCatalog catalog;
   private Router router;
 
-  public RoutingVerticle(List<Instrument> instruments, List<String> lpIds, long quoteMaxAgeMs, Clock clock) {
+  private final MeterRegistry meters;
+  private Timer decisionTime;
+
+  public RoutingVerticle(List<Instrument> instruments, List<String> lpIds, long quoteMaxAgeMs, Clock clock,
+                         MeterRegistry meters) {
+    this.meters = meters;
     this.instruments = instruments;
     this.lpIds = lpIds;
     this.quoteMaxAgeMs = quoteMaxAgeMs;
@@ -54,6 +61,8 @@ public final class RoutingVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     catalog = new InstrumentCatalog(instruments);
+    decisionTime = Timer.builder("orion.routing.decision").description("Time to take one routing decision")
+      .publishPercentileHistogram().register(meters);
     router = new Router(clock, lpIds);
     lpIds.forEach(id -> health.put(id, new JsonObject().put("lpId", id).put("connected", false).put("circuit", "closed")));
     List<Future<?>> ready = new ArrayList<>();
@@ -95,12 +104,18 @@ public final class RoutingVerticle extends VerticleBase {
     RouteRequest req = new RouteRequest(base.instrumentId(), base.side(), base.orderType(), quantity, base.limitPrice(),
       base.strategy(), base.lpId(), base.preferredLps(), base.lotSize());
     Instant now = clock.instant();
+    long start = System.nanoTime();
     RouteResult result = router.decide(req, book.quotes(order.instrumentId(), now, quoteMaxAgeMs), eligible);
+    decisionTime.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     if (result instanceof RouteRejection r) {
+      meters.counter("orion.routing.rejections", "strategy", req.strategy().wire(), "code", r.code()).increment();
       msg.reply(BusResult.fail(Problem.of(ErrorCode.valueOf(r.code()), r.reason()).with("decision", r.toJson())));
     } else if (result instanceof RoutingDecision d) {
       JsonArray allocations = new JsonArray();
-      d.allocations().forEach(a -> allocations.add(a.toJson()));
+      d.allocations().forEach(a -> {
+        allocations.add(a.toJson());
+        meters.counter("orion.orders.routed", "strategy", d.strategy().wire(), "lp", a.lpId()).increment();
+      });
       msg.reply(BusResult.ok(new JsonObject().put("decision", d.toJson()).put("allocations", allocations)));
     }
   }

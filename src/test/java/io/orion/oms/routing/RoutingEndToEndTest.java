@@ -216,6 +216,18 @@ class RoutingEndToEndTest {
   }
 
   @Test
+  void routingIsVisibleInPrometheusMetrics() throws Exception {
+    JsonObject order = submit(eurusd("buy", "market", 10_000));
+    awaitOrder(order.getString("id"), "filled");
+    String metrics = app.http.get("/metrics", null).body();
+    assertThat(metrics).containsPattern("orion_orders_routed_total\\{lp=\"lp-alpha\",strategy=\"best\"} [1-9]");
+    assertThat(metrics).containsPattern("orion_routing_decision_seconds_count [1-9]");
+    assertThat(metrics).contains("orion_lp_circuit_state{lp=\"lp-beta\"}");
+    assertThat(metrics).containsPattern("orion_lp_latency_seconds_count\\{lp=\"lp-alpha\"} [1-9]");
+    assertThat(metrics).contains("vertx_http_server_requests_total");
+  }
+
+  @Test
   void lpsEndpointShowsEachLpsState() {
     JsonArray data = app.http.get("/api/v1/lps", token).json().getJsonArray("data");
     assertThat(data).hasSize(3);

@@ -172,7 +172,8 @@ public final class OrionApp {
       chain = chain.compose(id -> vertx.deployVerticle(new LpConnectorVerticle(lp, adapter(lp), instrumentIds, registry)));
     }
     return chain
-      .compose(id -> vertx.deployVerticle(new ValidationVerticle(instrumentRepo, accounts, orders, clock)))
+      .compose(id -> vertx.deployVerticle(new ValidationVerticle(instrumentRepo, accounts, orders, clock,
+        config.routing().quoteMaxAgeMs())))
       .compose(id -> vertx.deployVerticle(new OrderVerticle(() -> {
         LegRepository legs = new LegRepository();
         ExecutionApplier applier = new ExecutionApplier(pool, orders, legs, accounts, new InstrumentCatalog(instruments),

@@ -23,7 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Everything the service promises to keep survives a stop and start on the same database and data
- * directory: orders, held funds, the audit trail, idempotency answers and the token signing key.
+ * directory: orders, held funds, the audit trail, idempotency answers and the token signing key. The
+ * service has no LPs: the open orders are of a held type (stop_limit, stop far from the market), which stay
+ * pending; a limit order is rejected by routing, and that final state must survive too.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RestartTest {
@@ -34,9 +36,23 @@ class RestartTest {
     if (app != null) app.close();
   }
 
+  /** An order that stays pending: a stop_limit, its stop far on the side AAPL (150.00) is not heading. */
   static JsonObject order(String accountId, String side, int qty, String price) {
     return new JsonObject().put("clientId", accountId).put("instrumentId", "AAPL").put("side", side)
-      .put("orderType", "limit").put("timeInForce", "gtc").put("quantity", qty).put("price", price);
+      .put("orderType", "stop_limit").put("timeInForce", "gtc").put("quantity", qty).put("price", price)
+      .put("stopPrice", side.equals("buy") ? "1000.00" : "1.00");
+  }
+
+  /** Polls the order until routing has rejected it (10 s at most). */
+  static JsonObject awaitRejected(String id) throws InterruptedException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    JsonObject now = ok(app.http.get("/api/v1/orders/" + id, trader));
+    while (!"rejected".equals(now.getString("status"))) {
+      assertThat(System.nanoTime()).as("order to be rejected by routing: %s", now).isLessThan(deadline);
+      Thread.sleep(20);
+      now = ok(app.http.get("/api/v1/orders/" + id, trader));
+    }
+    return now;
   }
 
   static BigDecimal dec(Object v) {
@@ -64,7 +80,10 @@ class RestartTest {
   static JsonObject listBefore;
   static int accountsBefore;
 
-  /** Orders of every kind (held buy, cancelled buy, sell, keyed buy) on two accounts, recorded, then a restart. */
+  /**
+   * Orders of every kind (held buy, cancelled buy, sell, keyed buy, a limit buy rejected by routing) on two
+   * accounts, recorded, then a restart.
+   */
   @BeforeAll
   static void submitThenRestart() throws Exception {
     app = TestApp.start();
@@ -84,7 +103,11 @@ class RestartTest {
     keyed = app.http.post("/api/v1/orders", trader, order(account, "buy", 2, "100.00"),
       Map.of("Idempotency-Key", "restart-key"));
     assertThat(keyed.status()).isEqualTo(201);
-    for (JsonObject o : List.of(b1, b2, s1, d1, keyed.json())) {
+    JsonObject limit = order(account, "buy", 4, "120.00").put("orderType", "limit");
+    limit.remove("stopPrice");
+    JsonObject l1 = ok(app.http.post("/api/v1/orders", trader, limit));
+    assertThat(awaitRejected(l1.getString("id")).getString("rejectCode")).isEqualTo("NO_HEALTHY_LP");
+    for (JsonObject o : List.of(b1, b2, s1, d1, keyed.json(), l1)) {
       String id = o.getString("id");
       before.put(id, ok(app.http.get("/api/v1/orders/" + id, trader)));
       auditBefore.put(id, ok(app.http.get("/api/v1/orders/" + id + "/audit", trader)).getJsonArray("data"));
@@ -94,7 +117,7 @@ class RestartTest {
     assertThat(auditBefore.get(b2.getString("id"))).hasSize(2);
     accountBefore = ok(app.http.get("/api/v1/accounts/" + account, trader));
     demoBefore = ok(app.http.get("/api/v1/accounts/" + demoAccount, trader));
-    // 10 x 149.50 + 2 x 100.00 held; the cancelled buy released, the sell holds nothing
+    // 10 x 149.50 + 2 x 100.00 held; the cancelled and the rejected buys released, the sell holds nothing
     assertThat(dec(accountBefore.getValue("reserved"))).isEqualByComparingTo("1695.00");
     listBefore = ok(app.http.get("/api/v1/orders?limit=100", trader));
     accountsBefore = ok(app.http.get("/api/v1/accounts", trader)).getJsonArray("data").size();

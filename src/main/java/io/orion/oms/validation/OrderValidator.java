@@ -36,10 +36,21 @@ public final class OrderValidator {
 
   public record Rejected(Problem problem) implements RiskResult {}
 
+  /** Where the market is now: the best fresh ask for a buy, the best fresh bid for a sell; null if unknown. */
+  public interface MarketPrices {
+    BigDecimal touch(String instrumentId, Side side);
+  }
+
   private final InstrumentCatalog catalog;
+  private final MarketPrices market;
 
   public OrderValidator(InstrumentCatalog catalog) {
+    this(catalog, (i, s) -> null);
+  }
+
+  public OrderValidator(InstrumentCatalog catalog, MarketPrices market) {
     this.catalog = catalog;
+    this.market = market;
   }
 
   /** Field and instrument rules. */
@@ -113,9 +124,13 @@ public final class OrderValidator {
     }
   }
 
-  /** The price the order is expected to trade at: its limit, its stop, or the reference price for market-like types. */
+  /**
+   * The price the order is expected to trade at: its limit, its stop, or for market-like types the live
+   * touch (best fresh quote on the side it takes), falling back to the instrument's reference price.
+   */
   public BigDecimal estimatedPrice(NewOrder o, Instrument inst) {
-    BigDecimal ref = inst.referencePrice();
+    BigDecimal live = market.touch(inst.id(), o.side());
+    BigDecimal ref = live != null ? live : inst.referencePrice();
     boolean buy = o.side() == Side.BUY;
     return switch (o.orderType()) {
       case LIMIT, STOP_LIMIT -> o.price();

@@ -14,7 +14,15 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
+import io.orion.oms.lp.LpConnectorVerticle;
+import io.orion.oms.lp.LpMessages;
+import io.orion.oms.lp.Quote;
+import io.orion.oms.order.Side;
+import io.orion.oms.routing.QuoteBook;
+
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Clock;
 
 /**
@@ -28,10 +36,18 @@ public final class ValidationVerticle extends VerticleBase {
   private final AccountRepository accounts;
   private final OrderRepository orders;
   private final Clock clock;
+  private final long quoteMaxAgeMs;
+  private final QuoteBook book = new QuoteBook();
   private OrderValidator validator;
 
   public ValidationVerticle(InstrumentRepository instruments, AccountRepository accounts, OrderRepository orders,
                             Clock clock) {
+    this(instruments, accounts, orders, clock, 5000);
+  }
+
+  public ValidationVerticle(InstrumentRepository instruments, AccountRepository accounts, OrderRepository orders,
+                            Clock clock, long quoteMaxAgeMs) {
+    this.quoteMaxAgeMs = quoteMaxAgeMs;
     this.instruments = instruments;
     this.accounts = accounts;
     this.orders = orders;
@@ -41,9 +57,26 @@ public final class ValidationVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return instruments.all().compose(list -> {
-      validator = new OrderValidator(new InstrumentCatalog(list));
-      return vertx.eventBus().<JsonObject>consumer(CHECK, this::check).completion();
+      validator = new OrderValidator(new InstrumentCatalog(list), this::touch);
+      List<Future<?>> ready = new ArrayList<>();
+      for (var i : list) {
+        ready.add(vertx.eventBus().<JsonObject>consumer(LpConnectorVerticle.QUOTES_PREFIX + i.id(),
+          m -> book.update(LpMessages.quote(m.body()))).completion());
+      }
+      ready.add(vertx.eventBus().<JsonObject>consumer(CHECK, this::check).completion());
+      return Future.all(ready);
     });
+  }
+
+  /** The best fresh price on the side an order takes: the lowest ask for a buy, the highest bid for a sell. */
+  private BigDecimal touch(String instrumentId, Side side) {
+    BigDecimal best = null;
+    for (Quote q : book.quotes(instrumentId, clock.instant(), quoteMaxAgeMs)) {
+      BigDecimal p = side == Side.BUY ? q.ask() : q.bid();
+      if (p == null || p.signum() <= 0) continue;
+      if (best == null || (side == Side.BUY ? p.compareTo(best) < 0 : p.compareTo(best) > 0)) best = p;
+    }
+    return best;
   }
 
   /**

@@ -31,7 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The two idempotency mechanisms over real HTTP: an order's {@code clientOrderId} (unique per account) and
  * the {@code Idempotency-Key} header (one stored answer per tenant, user and key). Every test works on
- * accounts of its own, so held funds and order counts belong to it alone.
+ * accounts of its own, so held funds and order counts belong to it alone. The service has no LPs: the
+ * orders are of a held type (stop_limit), which stay pending with their funds held, where a limit order
+ * would be rejected by routing (and its funds released) a moment after it is accepted.
  */
 class IdempotencyTest {
   static final String TENANT = "idem";
@@ -68,10 +70,11 @@ class IdempotencyTest {
     return r.json().getString("id");
   }
 
-  /** A buy of 10 AAPL at 100.00: holds 1000.00. */
+  /** A buy of 10 AAPL at 100.00 that stays pending (stop_limit, stop 1000.00, far above 150.00): holds 1000.00. */
   static JsonObject buy(String accountId) {
     return new JsonObject().put("clientId", accountId).put("instrumentId", "AAPL").put("side", "buy")
-      .put("orderType", "limit").put("timeInForce", "gtc").put("quantity", 10).put("price", "100.00");
+      .put("orderType", "stop_limit").put("timeInForce", "gtc").put("quantity", 10).put("price", "100.00")
+      .put("stopPrice", "1000.00");
   }
 
   static Map<String, String> key(String k) {

@@ -23,7 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tenant and owner isolation over real HTTP: two tenants ("acme", "globex"), each with the SAME two trader
  * user ids ("alice", "bob") so that a query scoped by owner but not by tenant would leak, an admin, and
- * read-only roles. Every trader holds one account and one pending buy order.
+ * read-only roles. Every trader holds one account and one pending buy order. The service has no LPs, so
+ * the orders are of a held type (stop_limit, stop far above the market): never routed, they stay pending
+ * (a limit order would be rejected by routing a moment after it is accepted).
  */
 class IsolationTest {
   static final String ACME = "acme";
@@ -83,9 +85,11 @@ class IsolationTest {
     return new Seat(tenant, user, accountId, o.json().getString("id"), o.json().getString("orderRef"), coid);
   }
 
+  /** A buy of 10 AAPL that stays pending: stop_limit at 100.00, stop 1000.00 (AAPL is at 150.00). Holds 1000.00. */
   static JsonObject order(String accountId) {
     return new JsonObject().put("clientId", accountId).put("instrumentId", "AAPL").put("side", "buy")
-      .put("orderType", "limit").put("timeInForce", "gtc").put("quantity", 10).put("price", "100.00");
+      .put("orderType", "stop_limit").put("timeInForce", "gtc").put("quantity", 10).put("price", "100.00")
+      .put("stopPrice", "1000.00");
   }
 
   static List<Seat> all() {

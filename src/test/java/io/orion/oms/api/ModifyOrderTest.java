@@ -14,7 +14,11 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** PUT /orders/{id} on orders no LP holds yet: new terms validated, held funds follow, If-Match honoured. */
+/**
+ * PUT /orders/{id} on orders no LP holds yet: new terms validated, held funds follow, If-Match honoured.
+ * The service has no LPs, so a limit order would be routed and rejected at once: the orders modified here are
+ * of a held type (stop_limit, stop far above the market), which stay pending until triggered.
+ */
 class ModifyOrderTest {
   static TestApp app;
   static String admin;
@@ -44,6 +48,11 @@ class ModifyOrderTest {
       .put("orderType", "limit").put("timeInForce", "gtc").put("quantity", qty).put("price", price);
   }
 
+  /** A buy that stays pending: stop_limit, stop 1000.00 (AAPL is at 150.00); holds quantity x price. */
+  private static JsonObject heldBuy(String account, int qty, String price) {
+    return limitBuy(account, qty, price).put("orderType", "stop_limit").put("stopPrice", "1000.00");
+  }
+
   private static BigDecimal reserved(String token, String account) {
     return new BigDecimal(app.http.get("/api/v1/accounts/" + account, token).json().getValue("reserved").toString());
   }
@@ -51,7 +60,7 @@ class ModifyOrderTest {
   @Test
   void newPriceAndQuantityMoveHeldFundsAndAreInHistoryAndAudit() {
     String[] t = trader("10000");
-    Http.Res order = app.http.post("/api/v1/orders", t[0], limitBuy(t[1], 10, "100.00"));
+    Http.Res order = app.http.post("/api/v1/orders", t[0], heldBuy(t[1], 10, "100.00"));
     String id = order.json().getString("id");
     assertThat(reserved(t[0], t[1])).isEqualByComparingTo("1000.00");
 
@@ -84,7 +93,7 @@ class ModifyOrderTest {
   @Test
   void staleIfMatchIs412AndChangesNothing() {
     String[] t = trader("10000");
-    Http.Res order = app.http.post("/api/v1/orders", t[0], limitBuy(t[1], 10, "100.00"));
+    Http.Res order = app.http.post("/api/v1/orders", t[0], heldBuy(t[1], 10, "100.00"));
     String id = order.json().getString("id");
     assertThat(app.http.put("/api/v1/orders/" + id, t[0], new JsonObject().put("price", "101.00"), Map.of()).status())
       .isEqualTo(200);
@@ -100,15 +109,17 @@ class ModifyOrderTest {
   @Test
   void badTermsAreRefusedWithTheFieldNamed() {
     String[] t = trader("10000");
-    String id = app.http.post("/api/v1/orders", t[0], limitBuy(t[1], 10, "100.00")).json().getString("id");
+    String id = app.http.post("/api/v1/orders", t[0], heldBuy(t[1], 10, "100.00")).json().getString("id");
 
     Http.Res offTick = app.http.put("/api/v1/orders/" + id, t[0], new JsonObject().put("price", "100.001"), Map.of());
     assertThat(offTick.status()).isEqualTo(400);
     assertThat(offTick.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("price");
 
-    Http.Res stopOnLimit = app.http.put("/api/v1/orders/" + id, t[0], new JsonObject().put("stopPrice", "90.00"), Map.of());
-    assertThat(stopOnLimit.status()).isEqualTo(400);
-    assertThat(stopOnLimit.json().getJsonArray("errors").getJsonObject(0).getString("code")).isEqualTo("NOT_ALLOWED");
+    // a term the order's type does not take (a stop_limit has no trailAmount)
+    Http.Res notItsType = app.http.put("/api/v1/orders/" + id, t[0], new JsonObject().put("trailAmount", "1.00"), Map.of());
+    assertThat(notItsType.status()).isEqualTo(400);
+    assertThat(notItsType.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("trailAmount");
+    assertThat(notItsType.json().getJsonArray("errors").getJsonObject(0).getString("code")).isEqualTo("NOT_ALLOWED");
 
     Http.Res empty = app.http.put("/api/v1/orders/" + id, t[0], new JsonObject(), Map.of());
     assertThat(empty.status()).isEqualTo(400);
@@ -125,7 +136,7 @@ class ModifyOrderTest {
   @Test
   void finalOrdersAndOthersOrdersCannotBeModified() {
     String[] t = trader("10000");
-    String id = app.http.post("/api/v1/orders", t[0], limitBuy(t[1], 10, "100.00")).json().getString("id");
+    String id = app.http.post("/api/v1/orders", t[0], heldBuy(t[1], 10, "100.00")).json().getString("id");
     String[] other = trader("10000");
     Http.Res foreign = app.http.put("/api/v1/orders/" + id, other[0], new JsonObject().put("price", "99.00"), Map.of());
     assertThat(foreign.status()).isEqualTo(404);
@@ -136,5 +147,27 @@ class ModifyOrderTest {
     assertThat(late.status()).isEqualTo(400);
     assertThat(late.json().getString("code")).isEqualTo("ORDER_NOT_MODIFIABLE");
     assertThat(late.json().getString("orderStatus")).isEqualTo("cancelled");
+  }
+
+  /** A limit order that routing rejected (no LP) is final: it cannot be modified either. */
+  @Test
+  void aRejectedOrderCannotBeModified() throws Exception {
+    String[] t = trader("10000");
+    String id = app.http.post("/api/v1/orders", t[0], limitBuy(t[1], 10, "100.00")).json().getString("id");
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    JsonObject order = app.http.get("/api/v1/orders/" + id, t[0]).json();
+    while (!"rejected".equals(order.getString("status"))) {
+      assertThat(System.nanoTime()).as("order to be rejected by routing: %s", order).isLessThan(deadline);
+      Thread.sleep(20);
+      order = app.http.get("/api/v1/orders/" + id, t[0]).json();
+    }
+    assertThat(order.getString("rejectCode")).isEqualTo("NO_HEALTHY_LP");
+    assertThat(reserved(t[0], t[1])).isEqualByComparingTo("0");
+    Http.Res late = app.http.put("/api/v1/orders/" + id, t[0], new JsonObject().put("price", "99.00"), Map.of());
+    assertThat(late.status()).as(late.body()).isEqualTo(400);
+    assertThat(late.json().getString("code")).isEqualTo("ORDER_NOT_MODIFIABLE");
+    assertThat(late.json().getString("orderStatus")).isEqualTo("rejected");
+    assertThat(reserved(t[0], t[1])).isEqualByComparingTo("0");
+    assertThat(app.http.get("/api/v1/orders/" + id + "/history", t[0]).json().getJsonArray("data")).isEmpty();
   }
 }

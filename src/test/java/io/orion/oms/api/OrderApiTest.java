@@ -26,6 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The order, account, instrument and health endpoints end to end: real HTTP against a whole service on a
  * fresh database. Every test works on accounts of its own (a new owner per test), so tests do not see
  * each other's orders and can run in any order.
+ *
+ * <p>The service runs with no LPs: market and limit orders are accepted (201, pending) and then rejected by
+ * routing (NO_HEALTHY_LP) a moment later. Tests that need an order to stay open (held funds, cancel, reads
+ * of a pending order) submit a held type instead (stop, stop_limit: never routed until triggered), its stop
+ * far on the side the market is not going (e.g. buy AAPL, reference 150.00, stop at 1000.00).
  */
 class OrderApiTest {
   static final String ORDERS = "/api/v1/orders";
@@ -55,8 +60,14 @@ class OrderApiTest {
     JsonObject o = assertCreated(t, body);
     assertThat(o.getValue("price")).isNull();
     assertThat(o.getValue("stopPrice")).isNull();
-    // market orders hold quantity x reference price (150.00)
-    assertThat(dec(account(t), "reserved")).isEqualByComparingTo("1500.00");
+    // market orders hold quantity x reference price (150.00) when accepted
+    assertThat(dec(createdAudit(t, o).getJsonObject("details"), "reserved")).isEqualByComparingTo("1500.00");
+    // with no LP, routing rejects it and the held funds come back
+    JsonObject rejected = awaitStatus(t, id(o), "rejected");
+    assertThat(rejected.getString("rejectCode")).isEqualTo("NO_HEALTHY_LP");
+    JsonObject acc = account(t);
+    assertThat(dec(acc, "reserved")).isEqualByComparingTo("0");
+    assertThat(dec(acc, "available")).isEqualByComparingTo("100000");
   }
 
   @Test
@@ -68,10 +79,33 @@ class OrderApiTest {
     assertThat(dec(o, "price")).isEqualByComparingTo("149.50");
     assertThat(o.getString("clientOrderId")).isEqualTo(body.getString("clientOrderId"));
     assertThat(o.getJsonObject("metadata")).isEqualTo(new JsonObject().put("desk", "eq-1").put("n", 7));
+    // accepted holding quantity x limit price
+    assertThat(dec(createdAudit(t, o).getJsonObject("details"), "reserved")).isEqualByComparingTo("1495.00");
+    // with no LP, routing rejects it; the order keeps its terms and the funds come back
+    JsonObject rejected = awaitStatus(t, id(o), "rejected");
+    assertThat(rejected.getString("rejectCode")).isEqualTo("NO_HEALTHY_LP");
+    assertThat(rejected.getString("rejectReason")).isNotBlank();
+    assertThat(dec(rejected, "price")).isEqualByComparingTo("149.50");
+    assertThat(dec(rejected, "filledQuantity")).isEqualByComparingTo("0");
+    assertThat(rejected.getString("clientOrderId")).isEqualTo(body.getString("clientOrderId"));
     JsonObject acc = account(t);
-    assertThat(dec(acc, "reserved")).isEqualByComparingTo("1495.00");
-    assertThat(dec(acc, "available")).isEqualByComparingTo("98505.00");
+    assertThat(dec(acc, "reserved")).isEqualByComparingTo("0");
+    assertThat(dec(acc, "available")).isEqualByComparingTo("100000");
     assertThat(dec(acc, "balance")).isEqualByComparingTo("100000");
+    // the trail says who ended it and why; the order is final
+    JsonArray audit = app.http.get(ORDERS + "/" + id(o) + "/audit", t.token()).json().getJsonArray("data");
+    JsonObject last = audit.getJsonObject(audit.size() - 1);
+    assertThat(last.getString("eventType")).isEqualTo("order.rejected");
+    assertThat(last.getString("fromStatus")).isEqualTo("pending");
+    assertThat(last.getString("toStatus")).isEqualTo("rejected");
+    assertThat(last.getString("actor")).isEqualTo("system");
+    assertThat(last.getJsonObject("details").getString("code")).isEqualTo("NO_HEALTHY_LP");
+    assertThat(ids(listOrders(t, "statuses=rejected"))).containsExactly(id(o));
+    assertThat(ids(listOrders(t, "statuses=pending"))).isEmpty();
+    Http.Res cancel = app.http.delete(ORDERS + "/" + id(o), t.token());
+    assertThat(cancel.status()).as(cancel.body()).isEqualTo(409);
+    assertThat(cancel.json().getString("code")).isEqualTo("ORDER_NOT_CANCELLABLE");
+    assertThat(cancel.json().getString("orderStatus")).isEqualTo("rejected");
   }
 
   @Test
@@ -91,7 +125,10 @@ class OrderApiTest {
       .put("stopPrice", "155.00").put("price", "156.00"));
     assertThat(dec(o, "stopPrice")).isEqualByComparingTo("155.00");
     assertThat(dec(o, "price")).isEqualByComparingTo("156.00");
-    assertThat(dec(account(t), "reserved")).isEqualByComparingTo("1560.00");
+    JsonObject acc = account(t);
+    assertThat(dec(acc, "reserved")).isEqualByComparingTo("1560.00");
+    assertThat(dec(acc, "available")).isEqualByComparingTo("98440.00");
+    assertThat(dec(acc, "balance")).isEqualByComparingTo("100000");
   }
 
   @Test
@@ -113,17 +150,19 @@ class OrderApiTest {
   @Test
   void submitsSellOrderWithoutHoldingFunds() {
     Trader t = newTrader("100000");
-    JsonObject o = assertCreated(t, order(t, "MSFT", "sell", "limit").put("quantity", 5).put("price", "411.25"));
+    // a held sell (stop_limit, stop far below the market), so the account is read while the order is open
+    JsonObject o = assertCreated(t, heldSell(t, "MSFT", 5, "411.25"));
     assertThat(o.getString("side")).isEqualTo("sell");
     assertThat(dec(account(t), "reserved")).isEqualByComparingTo("0");
+    assertThat(app.http.get(ORDERS + "/" + id(o), t.token()).json().getString("status")).isEqualTo("pending");
   }
 
   @Test
   void submitsGoodTillDateOrder() {
     Trader t = newTrader("100000");
     Instant expiry = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS).plusMillis(123);
-    JsonObject o = assertCreated(t, order(t, "AAPL", "buy", "limit").put("timeInForce", "gtd")
-      .put("quantity", 10).put("price", "149.50").put("expiryDate", expiry.toString()));
+    JsonObject o = assertCreated(t, heldBuy(t, "AAPL", 10, "149.50").put("timeInForce", "gtd")
+      .put("expiryDate", expiry.toString()));
     assertThat(o.getString("timeInForce")).isEqualTo("gtd");
     assertThat(OffsetDateTime.parse(o.getString("expiryDate")).toInstant()).isEqualTo(expiry);
     assertThat(dec(account(t), "reserved")).isEqualByComparingTo("1495.00");
@@ -147,8 +186,11 @@ class OrderApiTest {
   @Test
   void decimalsMayBeSentAsStringsOrNumbersAndStayExact() {
     Trader t = newTrader("100000");
-    JsonObject asStrings = assertCreated(t, order(t, "EURUSD", "buy", "limit").put("quantity", "1000").put("price", "1.08501"));
-    JsonObject asNumbers = assertCreated(t, withRaw(order(t, "EURUSD", "buy", "limit"), "\"quantity\":1000,\"price\":1.08501"));
+    // held orders (stop_limit, stop far above the market): their funds stay held while the account is read
+    JsonObject eurusd = order(t, "EURUSD", "buy", "stop_limit").put("stopPrice", "2.00000");
+    JsonObject btcUsd = order(t, "BTC-USD", "buy", "stop_limit").put("stopPrice", "1000000.00");
+    JsonObject asStrings = assertCreated(t, eurusd.copy().put("quantity", "1000").put("price", "1.08501"));
+    JsonObject asNumbers = assertCreated(t, withRaw(eurusd, "\"quantity\":1000,\"price\":1.08501"));
     for (JsonObject o : List.of(asStrings, asNumbers)) {
       assertThat(o.getValue("quantity")).isInstanceOf(Number.class);
       assertThat(o.getValue("price")).isInstanceOf(Number.class);
@@ -156,9 +198,9 @@ class OrderApiTest {
       assertThat(dec(o, "price")).isEqualByComparingTo("1.08501");
     }
     // 0.3 is no multiple of 0.0001 in binary floating point; as a decimal it is
-    JsonObject btc = assertCreated(t, withRaw(order(t, "BTC-USD", "buy", "limit"), "\"quantity\":0.3,\"price\":\"65000.01\""));
+    JsonObject btc = assertCreated(t, withRaw(btcUsd, "\"quantity\":0.3,\"price\":\"65000.01\""));
     assertThat(dec(btc, "quantity")).isEqualByComparingTo("0.3");
-    JsonObject btcString = assertCreated(t, order(t, "BTC-USD", "buy", "limit").put("quantity", "0.0005").put("price", 65000.01));
+    JsonObject btcString = assertCreated(t, btcUsd.copy().put("quantity", "0.0005").put("price", 65000.01));
     assertThat(dec(btcString, "quantity")).isEqualByComparingTo("0.0005");
     // 2 x 1085.01 + 0.3 x 65000.01 (19500.003 -> 19500.01, held rounded up) + 0.0005 x 65000.01 (32.500005 -> 32.51)
     assertThat(dec(account(t), "reserved")).isEqualByComparingTo("21702.54");
@@ -167,8 +209,7 @@ class OrderApiTest {
   @Test
   void resendingClientOrderIdReturnsTheOriginalOrder() {
     Trader t = newTrader("100000");
-    JsonObject body = order(t, "AAPL", "buy", "limit").put("quantity", 10).put("price", "149.50")
-      .put("clientOrderId", "dup-" + UUID.randomUUID());
+    JsonObject body = heldBuy(t, "AAPL", 10, "149.50").put("clientOrderId", "dup-" + UUID.randomUUID());
     JsonObject first = assertCreated(t, body);
     Http.Res again = app.http.post(ORDERS, t.token(), body.copy().put("quantity", 20));
     assertThat(again.status()).as(again.body()).isEqualTo(200);
@@ -181,8 +222,7 @@ class OrderApiTest {
   @Test
   void concurrentResubmissionsOfOneClientOrderIdCreateOneOrder() throws Exception {
     Trader t = newTrader("100000");
-    JsonObject body = order(t, "AAPL", "buy", "limit").put("quantity", 10).put("price", "149.50")
-      .put("clientOrderId", "race-" + UUID.randomUUID());
+    JsonObject body = heldBuy(t, "AAPL", 10, "149.50").put("clientOrderId", "race-" + UUID.randomUUID());
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
     List<Http.Res> all = new ArrayList<>();
     try {
@@ -209,7 +249,7 @@ class OrderApiTest {
   @Test
   void idempotencyKeyReplaysTheFirstResponse() {
     Trader t = newTrader("100000");
-    JsonObject body = order(t, "AAPL", "buy", "limit").put("quantity", 10).put("price", "149.50");
+    JsonObject body = heldBuy(t, "AAPL", 10, "149.50");
     Map<String, String> key = Map.of("Idempotency-Key", "idem-" + UUID.randomUUID());
     Http.Res first = app.http.post(ORDERS, t.token(), body, key);
     assertThat(first.status()).as(first.body()).isEqualTo(201);
@@ -229,12 +269,14 @@ class OrderApiTest {
   void listShowsOnlyTheCallersOrdersNewestFirstAndFilters() {
     Trader t = newTrader("1000000");
     String second = createAccount(t.userId(), "USD", "50000", null).getString("id");
-    JsonObject a = assertCreated(t, order(t, "AAPL", "buy", "limit").put("quantity", 1).put("price", "149.00"));
-    JsonObject b = assertCreated(t, order(t, "MSFT", "sell", "limit").put("quantity", 2).put("price", "411.00"));
-    JsonObject c = assertCreated(t, order(t, "AAPL", "sell", "market").put("quantity", 3));
-    JsonObject d = assertCreated(t, order(t, "BTC-USD", "buy", "market").put("clientId", second).put("quantity", "0.01"));
+    // held types only, so that every order is still pending when listed by status
+    JsonObject a = assertCreated(t, heldBuy(t, "AAPL", 1, "149.00"));
+    JsonObject b = assertCreated(t, heldSell(t, "MSFT", 2, "411.00"));
+    JsonObject c = assertCreated(t, order(t, "AAPL", "sell", "stop").put("quantity", 3).put("stopPrice", "100.00"));
+    JsonObject d = assertCreated(t, order(t, "BTC-USD", "buy", "stop").put("clientId", second).put("quantity", "0.01")
+      .put("stopPrice", "1000000.00"));
     Trader other = newTrader("100000");
-    assertCreated(other, order(other, "AAPL", "buy", "limit").put("quantity", 1).put("price", "149.00"));
+    assertCreated(other, heldBuy(other, "AAPL", 1, "149.00"));
 
     JsonObject all = listOrders(t, "");
     assertThat(ids(all)).containsExactly(id(d), id(c), id(b), id(a));
@@ -254,7 +296,7 @@ class OrderApiTest {
     assertThat(ids(listOrders(t, "instrumentId=AAPL&side=sell&clientId=" + t.accountId()))).containsExactly(id(c));
     assertThat(ids(listOrders(t, "statuses=pending"))).containsExactly(id(d), id(c), id(b), id(a));
     assertThat(ids(listOrders(t, "statuses=pending,cancelled"))).hasSize(4);
-    JsonObject none = listOrders(t, "statuses=working,partial_fill,filled");
+    JsonObject none = listOrders(t, "statuses=working,partial_fill,filled,rejected");
     assertThat(ids(none)).isEmpty();
     assertThat(none.getLong("total")).isZero();
     assertThat(none.getInteger("totalPages")).isZero();
@@ -348,8 +390,7 @@ class OrderApiTest {
   @Test
   void getsOrderByIdAndByRef() {
     Trader t = newTrader("100000");
-    JsonObject o = assertCreated(t, order(t, "AAPL", "buy", "limit").put("quantity", 10).put("price", "149.50")
-      .put("clientOrderId", "get-" + UUID.randomUUID()));
+    JsonObject o = assertCreated(t, heldBuy(t, "AAPL", 10, "149.50").put("clientOrderId", "get-" + UUID.randomUUID()));
     Http.Res byId = app.http.get(ORDERS + "/" + id(o), t.token());
     assertThat(byId.status()).as(byId.body()).isEqualTo(200);
     assertThat(byId.json()).isEqualTo(o);
@@ -366,7 +407,7 @@ class OrderApiTest {
   @Test
   void newOrderHasAnAuditEntryAndNoFillsNorHistory() {
     Trader t = newTrader("100000");
-    JsonObject o = assertCreated(t, order(t, "AAPL", "buy", "limit").put("quantity", 10).put("price", "149.50"));
+    JsonObject o = assertCreated(t, heldBuy(t, "AAPL", 10, "149.50"));
     Http.Res fills = app.http.get(ORDERS + "/" + id(o) + "/fills", t.token());
     assertThat(fills.status()).as(fills.body()).isEqualTo(200);
     assertThat(fills.json().getJsonArray("data")).isEmpty();
@@ -391,8 +432,8 @@ class OrderApiTest {
   @Test
   void cancelWithDeleteReleasesFundsAndIsRecorded() {
     Trader t = newTrader("100000");
-    JsonObject o = assertCreated(t, order(t, "AAPL", "buy", "limit").put("quantity", 10).put("price", "149.50"));
-    JsonObject keep = assertCreated(t, order(t, "AAPL", "buy", "limit").put("quantity", 1).put("price", "100.00"));
+    JsonObject o = assertCreated(t, heldBuy(t, "AAPL", 10, "149.50"));
+    JsonObject keep = assertCreated(t, heldBuy(t, "AAPL", 1, "100.00"));
     assertThat(dec(account(t), "reserved")).isEqualByComparingTo("1595.00");
 
     Http.Res res = app.http.delete(ORDERS + "/" + id(o) + "?reason=" + enc("client asked"), t.token());
@@ -433,7 +474,8 @@ class OrderApiTest {
   @Test
   void cancelWithPostAndReasonInBody() {
     Trader t = newTrader("100000");
-    JsonObject o = assertCreated(t, order(t, "BTC-USD", "buy", "limit").put("quantity", "0.01").put("price", "64000.00"));
+    JsonObject o = assertCreated(t, order(t, "BTC-USD", "buy", "stop_limit").put("quantity", "0.01").put("price", "64000.00")
+      .put("stopPrice", "1000000.00"));
     assertThat(dec(account(t), "reserved")).isEqualByComparingTo("640.00");
     Http.Res res = app.http.post(ORDERS + "/" + id(o) + "/cancel", t.token(), new JsonObject().put("reason", "fat finger"));
     assertThat(res.status()).as(res.body()).isEqualTo(200);
@@ -448,7 +490,7 @@ class OrderApiTest {
   @Test
   void cancelWithPostWithoutBody() {
     Trader t = newTrader("100000");
-    JsonObject o = assertCreated(t, order(t, "AAPL", "buy", "limit").put("quantity", 10).put("price", "149.50"));
+    JsonObject o = assertCreated(t, heldBuy(t, "AAPL", 10, "149.50"));
     Http.Res res = app.http.post(ORDERS + "/" + id(o) + "/cancel", t.token(), null);
     assertThat(res.status()).as(res.body()).isEqualTo(200);
     assertThat(res.json().getString("status")).isEqualTo("cancelled");
@@ -459,7 +501,7 @@ class OrderApiTest {
   @Test
   void cancelReasonInQueryKeepsPlusAndPercent() {
     Trader t = newTrader("100000");
-    JsonObject o = assertCreated(t, order(t, "AAPL", "buy", "limit").put("quantity", 10).put("price", "149.50"));
+    JsonObject o = assertCreated(t, heldBuy(t, "AAPL", 10, "149.50"));
     String reason = "50% done, 1+1 left";
     Http.Res res = app.http.delete(ORDERS + "/" + id(o) + "?reason=" + enc(reason), t.token());
     assertThat(res.status()).as(res.body()).isEqualTo(200);
@@ -470,7 +512,7 @@ class OrderApiTest {
   @Test
   void adminCancelsAnOrderOfItsTenant() {
     Trader t = newTrader("100000");
-    JsonObject o = assertCreated(t, order(t, "AAPL", "buy", "limit").put("quantity", 10).put("price", "149.50"));
+    JsonObject o = assertCreated(t, heldBuy(t, "AAPL", 10, "149.50"));
     Http.Res res = app.http.delete(ORDERS + "/" + id(o) + "?reason=risk", app.demoAdminToken());
     assertThat(res.status()).as(res.body()).isEqualTo(200);
     assertThat(res.json().getString("status")).isEqualTo("cancelled");
@@ -482,9 +524,9 @@ class OrderApiTest {
   @Test
   void bulkCancelAnswersPerOrder() {
     Trader t = newTrader("100000");
-    JsonObject a = assertCreated(t, order(t, "AAPL", "buy", "limit").put("quantity", 10).put("price", "149.50"));
-    JsonObject b = assertCreated(t, order(t, "AAPL", "buy", "limit").put("quantity", 1).put("price", "100.00"));
-    JsonObject done = assertCreated(t, order(t, "AAPL", "buy", "limit").put("quantity", 2).put("price", "100.00"));
+    JsonObject a = assertCreated(t, heldBuy(t, "AAPL", 10, "149.50"));
+    JsonObject b = assertCreated(t, heldBuy(t, "AAPL", 1, "100.00"));
+    JsonObject done = assertCreated(t, heldBuy(t, "AAPL", 2, "100.00"));
     assertThat(app.http.delete(ORDERS + "/" + id(done), t.token()).status()).isEqualTo(200);
     String unknown = UUID.randomUUID().toString();
     assertThat(dec(account(t), "reserved")).isEqualByComparingTo("1595.00");
@@ -682,6 +724,43 @@ class OrderApiTest {
   static JsonObject order(Trader t, String instrument, String side, String type) {
     return new JsonObject().put("clientId", t.accountId()).put("instrumentId", instrument).put("side", side)
       .put("orderType", type).put("timeInForce", "gtc");
+  }
+
+  /**
+   * A buy that stays pending: a stop_limit is held for its trigger, never routed on acceptance, and its stop
+   * (1000.00) is far above AAPL's and MSFT's reference prices. It holds quantity x price, like a limit buy.
+   */
+  static JsonObject heldBuy(Trader t, String instrument, int quantity, String price) {
+    return order(t, instrument, "buy", "stop_limit").put("quantity", quantity).put("price", price)
+      .put("stopPrice", "1000.00");
+  }
+
+  /** A sell that stays pending: a stop_limit whose stop (100.00) is far below the market. A sell holds nothing. */
+  static JsonObject heldSell(Trader t, String instrument, int quantity, String price) {
+    return order(t, instrument, "sell", "stop_limit").put("quantity", quantity).put("price", price)
+      .put("stopPrice", "100.00");
+  }
+
+  /** Polls the order until it reaches {@code status} (10 s at most) and returns it. */
+  static JsonObject awaitStatus(Trader t, String orderId, String status) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      Http.Res res = app.http.get(ORDERS + "/" + orderId, t.token());
+      assertThat(res.status()).as(res.body()).isEqualTo(200);
+      if (status.equals(res.json().getString("status"))) return res.json();
+      assertThat(System.nanoTime()).as("order %s to become %s; it is %s", orderId, status, res.body()).isLessThan(deadline);
+      sleep(20);
+    }
+  }
+
+  /** The order.created entry of the order's audit trail (its details carry the funds held at acceptance). */
+  static JsonObject createdAudit(Trader t, JsonObject order) {
+    Http.Res res = app.http.get(ORDERS + "/" + id(order) + "/audit", t.token());
+    assertThat(res.status()).as(res.body()).isEqualTo(200);
+    JsonObject created = res.json().getJsonArray("data").getJsonObject(0);
+    assertThat(created.getString("eventType")).isEqualTo("order.created");
+    assertThat(created.getString("toStatus")).isEqualTo("pending");
+    return created;
   }
 
   /** Submits and checks what every accepted order answers: 201, pending, Location, orderRef, the fields sent. */

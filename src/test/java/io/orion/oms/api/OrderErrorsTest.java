@@ -41,6 +41,10 @@ import static org.assertj.core.api.Assertions.entry;
  * Every error a client can get from the order, account and instrument endpoints, end to end: the status,
  * an RFC 9457 body sent as {@code application/problem+json}, the stable {@code code}, every bad field of a
  * validation failure, the extra members of business rejections, and never a 5xx for the client's mistakes.
+ *
+ * <p>The service runs with no LPs: a limit or market order is accepted and then rejected by routing
+ * (NO_HEALTHY_LP) a moment later. Where an order must stay open (to be cancelled, to hold funds or count
+ * as open quantity) the tests submit a held type ({@link #heldBuy}), which is not routed until triggered.
  */
 class OrderErrorsTest {
   static final String ORDERS = "/api/v1/orders";
@@ -343,7 +347,7 @@ class OrderErrorsTest {
   @Test
   void nulCharacterInCancelReasonIsAClientError() {
     Trader t = newTrader("100000");
-    String id = created(t, limitBuy(t));
+    String id = created(t, heldBuy(t));
     JsonObject p = assertProblem(app.http.post(ORDERS + "/" + id + "/cancel", t.token(),
       new JsonObject().put("reason", "a\u0000b")), 400, "VALIDATION_FAILED");
     assertThat(fields(p)).containsExactly("reason");
@@ -441,7 +445,7 @@ class OrderErrorsTest {
   @Test
   void viewerMayNotCancel() {
     Trader t = newTrader("100000");
-    String id = created(t, limitBuy(t));
+    String id = created(t, heldBuy(t));
     String viewer = app.token("demo", t.userId(), "viewer");
     assertProblem(app.http.delete(ORDERS + "/" + id, viewer), 403, "FORBIDDEN");
     assertProblem(app.http.post(ORDERS + "/" + id + "/cancel", viewer, new JsonObject()), 403, "FORBIDDEN");
@@ -511,7 +515,7 @@ class OrderErrorsTest {
   @Test
   void someoneElsesOrderIsNotFound() {
     Trader owner = newTrader("100000");
-    Http.Res res = post(owner, limitBuy(owner));
+    Http.Res res = post(owner, heldBuy(owner));
     assertThat(res.status()).as(res.body()).isEqualTo(201);
     String id = res.json().getString("id");
     String ref = res.json().getString("orderRef");
@@ -535,7 +539,7 @@ class OrderErrorsTest {
   @Test
   void cancellingTwiceIsNotCancellable() {
     Trader t = newTrader("100000");
-    String id = created(t, limitBuy(t));
+    String id = created(t, heldBuy(t));
     Http.Res first = app.http.delete(ORDERS + "/" + id, t.token());
     assertThat(first.status()).as(first.body()).isEqualTo(200);
     JsonObject again = assertProblem(app.http.delete(ORDERS + "/" + id, t.token()), 409, "ORDER_NOT_CANCELLABLE");
@@ -544,6 +548,27 @@ class OrderErrorsTest {
       "ORDER_NOT_CANCELLABLE");
     assertThat(dec(account(t), "reserved")).isEqualByComparingTo("0");
     assertThat(app.http.get(ORDERS + "/" + id + "/history", t.token()).json().getJsonArray("data")).hasSize(1);
+  }
+
+  /** A limit order that routing rejected (no LP) is final: cancelling it is a conflict that names its status. */
+  @Test
+  void aRejectedOrderIsNotCancellable() throws Exception {
+    Trader t = newTrader("100000");
+    String id = created(t, limitBuy(t));
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    JsonObject order = app.http.get(ORDERS + "/" + id, t.token()).json();
+    while (!"rejected".equals(order.getString("status"))) {
+      assertThat(System.nanoTime()).as("order to be rejected by routing: %s", order).isLessThan(deadline);
+      Thread.sleep(20);
+      order = app.http.get(ORDERS + "/" + id, t.token()).json();
+    }
+    assertThat(order.getString("rejectCode")).isEqualTo("NO_HEALTHY_LP");
+    JsonObject p = assertProblem(app.http.delete(ORDERS + "/" + id, t.token()), 409, "ORDER_NOT_CANCELLABLE");
+    assertThat(p.getString("orderStatus")).isEqualTo("rejected");
+    assertThat(p.getString("detail")).contains(order.getString("orderRef")).contains("rejected");
+    assertProblem(app.http.post(ORDERS + "/" + id + "/cancel", t.token(), new JsonObject()), 409, "ORDER_NOT_CANCELLABLE");
+    assertThat(app.http.get(ORDERS + "/" + id + "/history", t.token()).json().getJsonArray("data")).isEmpty();
+    assertThat(dec(account(t), "reserved")).isEqualByComparingTo("0");
   }
 
   // ------------------------------------------------------------------------------------ INSUFFICIENT_FUNDS
@@ -564,7 +589,8 @@ class OrderErrorsTest {
   @Test
   void insufficientFundsCountsFundsAlreadyHeld() {
     Trader t = newTrader("5000");
-    created(t, order(t, "AAPL", "buy", "limit").put("quantity", 20).put("price", "150.00")); // holds 3,000.00
+    created(t, order(t, "AAPL", "buy", "stop_limit").put("quantity", 20).put("price", "150.00")
+      .put("stopPrice", "1000.00")); // held (not routed) and holds 3,000.00
     JsonObject p = assertProblem(post(t, order(t, "AAPL", "buy", "limit").put("quantity", 20).put("price", "150.00")), 400,
       "INSUFFICIENT_FUNDS");
     assertThat(p.getString("detail")).isEqualTo("Insufficient funds for $3,000.00 order; available: $2,000.00");
@@ -579,7 +605,9 @@ class OrderErrorsTest {
   @Test
   void concurrentOrdersNeverOverdraw() throws Exception {
     Trader t = newTrader("5000");
-    List<Http.Res> all = concurrently(8, () -> post(t, order(t, "AAPL", "buy", "limit").put("quantity", 15).put("price", "100.00")));
+    // held orders: they keep their funds (a routed limit order would be rejected here and give them back)
+    List<Http.Res> all = concurrently(8, () -> post(t, order(t, "AAPL", "buy", "stop_limit").put("quantity", 15)
+      .put("price", "100.00").put("stopPrice", "1000.00")));
     assertThat(all.stream().filter(r -> r.status() == 201)).hasSize(3);
     for (Http.Res r : all) {
       if (r.status() != 201) assertProblem(r, 400, "INSUFFICIENT_FUNDS");
@@ -611,7 +639,8 @@ class OrderErrorsTest {
   @Test
   void positionOverTheAccountLimitCountsOpenOrders() {
     Trader t = newTrader("1000000", new JsonObject().put("maxPositionQuantity", "50"));
-    created(t, order(t, "AAPL", "buy", "limit").put("quantity", 40).put("price", "150.00"));
+    // open (held, not routed) for 40
+    created(t, order(t, "AAPL", "buy", "stop_limit").put("quantity", 40).put("price", "150.00").put("stopPrice", "1000.00"));
     JsonObject p = assertProblem(post(t, order(t, "AAPL", "buy", "limit").put("quantity", 20).put("price", "150.00")), 400,
       "RISK_LIMIT_EXCEEDED");
     assertThat(p.getString("limit")).isEqualTo("maxPositionQuantity");
@@ -628,7 +657,9 @@ class OrderErrorsTest {
   @Test
   void concurrentOrdersCannotExceedThePositionLimit() throws Exception {
     Trader t = newTrader("1000000", new JsonObject().put("maxPositionQuantity", "50"));
-    List<Http.Res> all = concurrently(8, () -> post(t, order(t, "AAPL", "buy", "limit").put("quantity", 10).put("price", "100.00")));
+    // held orders: they stay open (a routed limit order would be rejected here and stop counting)
+    List<Http.Res> all = concurrently(8, () -> post(t, order(t, "AAPL", "buy", "stop_limit").put("quantity", 10)
+      .put("price", "100.00").put("stopPrice", "1000.00")));
     for (Http.Res r : all) {
       if (r.status() != 201) assertThat(assertProblem(r, 400, "RISK_LIMIT_EXCEEDED").getString("limit")).isEqualTo("maxPositionQuantity");
     }
@@ -681,7 +712,7 @@ class OrderErrorsTest {
   void idempotencyKeyInProgress() throws Exception {
     Trader t = newTrader("100000");
     Map<String, String> key = Map.of("Idempotency-Key", "k-" + UUID.randomUUID());
-    JsonObject body = limitBuy(t);
+    JsonObject body = heldBuy(t);
     List<Http.Res> all = concurrently(8, () -> app.http.post(ORDERS, t.token(), body, key));
     List<String> ids = all.stream().filter(r -> r.status() == 201).map(r -> r.json().getString("id")).distinct().toList();
     assertThat(ids).hasSize(1);
@@ -752,9 +783,17 @@ class OrderErrorsTest {
       .put("orderType", type).put("timeInForce", "gtc");
   }
 
-  /** A valid order: buy 10 AAPL at 149.50 (holds 1,495.00). */
+  /** A valid order: buy 10 AAPL at 149.50 (holds 1,495.00); routed on acceptance (here: rejected, no LP). */
   static JsonObject limitBuy(Trader t) {
     return order(t, "AAPL", "buy", "limit").put("quantity", 10).put("price", "149.50");
+  }
+
+  /**
+   * A valid order that stays pending: a stop_limit buy of 10 AAPL at 149.50 (holds 1,495.00), held for its
+   * trigger (never routed on acceptance); its stop, 1000.00, is far above AAPL's 150.00.
+   */
+  static JsonObject heldBuy(Trader t) {
+    return order(t, "AAPL", "buy", "stop_limit").put("quantity", 10).put("price", "149.50").put("stopPrice", "1000.00");
   }
 
   /** A body as exact text, with extra members written as given. */

@@ -30,7 +30,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /**
  * What the database itself guarantees, checked with plain JDBC on the service's own database after real
  * API calls: the append-only audit trail, the gap-free per-account event outbox, the once-only fill
- * constraint and exact (numeric) money columns.
+ * constraint and exact (numeric) money columns. The service has no LPs: the orders are of a held type
+ * (stop_limit, stop far from the market), which stay pending, so that only the changes made here are
+ * recorded; what routing records when it rejects a limit order is checked on its own.
  */
 class AuditTrailTest {
   static final String TENANT = "audit";
@@ -68,9 +70,18 @@ class AuditTrailTest {
     return app.token(TENANT, TRADER, "trader");
   }
 
+  /** An order that stays pending: a stop_limit, its stop far on the side AAPL (150.00) is not heading. */
   static JsonObject order(String side, int qty, String price) {
     return new JsonObject().put("clientId", account).put("instrumentId", "AAPL").put("side", side)
-      .put("orderType", "limit").put("timeInForce", "gtc").put("quantity", qty).put("price", price);
+      .put("orderType", "stop_limit").put("timeInForce", "gtc").put("quantity", qty).put("price", price)
+      .put("stopPrice", side.equals("buy") ? "1000.00" : "1.00");
+  }
+
+  /** A limit order: routed on acceptance, and rejected (NO_HEALTHY_LP) since the service has no LP. */
+  static JsonObject limitOrder(String side, int qty, String price) {
+    JsonObject o = order(side, qty, price).put("orderType", "limit");
+    o.remove("stopPrice");
+    return o;
   }
 
   static Connection db() throws Exception {
@@ -220,6 +231,52 @@ class AuditTrailTest {
       assertThat(ev).extracting(Event::type).startsWith("order.created", "balance.updated", "order.cancelled",
         "balance.updated", "order.created");
       assertGapless(ev);
+    }
+  }
+
+  /** Routing's rejection is written like any other change: trail, release and events, numbered without gaps. */
+  @Test
+  void aRoutingRejectionIsInTheAuditTrailAndTheOutbox() throws Exception {
+    Http.Res acc = app.http.post("/api/v1/accounts", app.token(TENANT, "root", "admin"), new JsonObject()
+      .put("ownerId", TRADER).put("name", "rejected account").put("currency", "USD").put("balance", "100000"));
+    assertThat(acc.status()).isEqualTo(201);
+    String acct = acc.json().getString("id");
+    Http.Res o = app.http.post("/api/v1/orders", trader(), limitOrder("buy", 10, "100.00").put("clientId", acct));
+    assertThat(o.status()).as(o.body()).isEqualTo(201);
+    String id = o.json().getString("id");
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    JsonObject now = app.http.get("/api/v1/orders/" + id, trader()).json();
+    while (!"rejected".equals(now.getString("status"))) {
+      assertThat(System.nanoTime()).as("order to be rejected by routing: %s", now).isLessThan(deadline);
+      Thread.sleep(20);
+      now = app.http.get("/api/v1/orders/" + id, trader()).json();
+    }
+    try (Connection c = db()) {
+      List<String> trail = new ArrayList<>();
+      JsonObject rejectDetails = null;
+      try (PreparedStatement ps = c.prepareStatement("SELECT event_type, from_status, to_status, actor, details::text"
+        + " FROM execution_logs WHERE order_id = ? ORDER BY id")) {
+        ps.setObject(1, UUID.fromString(id));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            trail.add(rs.getString(1) + ":" + rs.getString(2) + "->" + rs.getString(3) + ":" + rs.getString(4));
+            if ("order.rejected".equals(rs.getString(1))) rejectDetails = new JsonObject(rs.getString(5));
+          }
+        }
+      }
+      assertThat(trail).containsExactly("order.created:null->pending:" + TRADER, "order.rejected:pending->rejected:system");
+      assertThat(rejectDetails.getString("code")).isEqualTo("NO_HEALTHY_LP");
+
+      List<Event> ev = events(c, acct);
+      assertThat(ev).extracting(Event::type).containsExactly(
+        "order.created", "balance.updated", "order.rejected", "balance.updated");
+      assertGapless(ev);
+      assertThat(ev.get(2).payload().getString("rejectCode")).isEqualTo("NO_HEALTHY_LP");
+      assertThat(new BigDecimal(ev.get(1).payload().getValue("reserved").toString())).isEqualByComparingTo("1000.00");
+      assertThat(new BigDecimal(ev.get(3).payload().getValue("reserved").toString())).isEqualByComparingTo("0");
+      assertThat(count(c, "SELECT event_seq FROM accounts WHERE id = ?", UUID.fromString(acct))).isEqualTo(4);
+      assertThat(count(c, "SELECT count(*) FROM orders WHERE id = ? AND reserved_amount = 0 AND reject_code = 'NO_HEALTHY_LP'",
+        UUID.fromString(id))).isEqualTo(1);
     }
   }
 

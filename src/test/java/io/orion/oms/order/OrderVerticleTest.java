@@ -7,13 +7,14 @@ import io.orion.oms.auth.Role;
 import io.orion.oms.config.ConfigLoader;
 import io.orion.oms.infra.Database;
 import io.orion.oms.instrument.Instrument;
+import io.orion.oms.instrument.InstrumentCatalog;
 import io.orion.oms.instrument.InstrumentRepository;
+import io.orion.oms.routing.RoutingVerticle;
 import io.orion.oms.support.TestServices;
 import io.orion.oms.validation.ValidationVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -40,7 +41,11 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** oms.orders.submit and oms.orders.cancel against a real database, with the validation verticle deployed. */
+/**
+ * oms.orders.submit and oms.orders.cancel against a real database, with the routing (no LPs) and validation
+ * verticles deployed. Orders that must stay open are of a held type (stop_limit, stop), which routing never
+ * sees until a trigger fires; a limit order is routed at once and, with no LP, rejected.
+ */
 @ExtendWith(VertxExtension.class)
 class OrderVerticleTest {
   static final int POOL_SIZE = 4;
@@ -60,7 +65,10 @@ class OrderVerticleTest {
       .forEach(o -> confInstruments.add(Instrument.fromConfig((JsonObject) o)));
   }
 
-  /** As OrionApp.deployVerticles: validation first, then the order verticle with its commands. */
+  /**
+   * As OrionApp.deployVerticles with no LPs configured: routing (no LP, so it answers NO_HEALTHY_LP),
+   * validation, then the order verticle with its commands.
+   */
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
     pool = Database.pool(vertx, dbUrl, POOL_SIZE);
@@ -69,25 +77,22 @@ class OrderVerticleTest {
     InstrumentRepository instruments = new InstrumentRepository(pool);
     Clock clock = Clock.systemUTC();
     instruments.upsertAll(confInstruments)
-      .compose(v -> vertx.deployVerticle(new ValidationVerticle(instruments, accounts, orders, clock)))
+      .compose(v -> vertx.deployVerticle(new RoutingVerticle(confInstruments, List.of(), 5000, clock,
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry())))
+      .compose(id -> vertx.deployVerticle(new ValidationVerticle(instruments, accounts, orders, clock)))
       .compose(id -> vertx.deployVerticle(new OrderVerticle(() -> commands(vertx, pool, orders, accounts, clock))))
       .onComplete(ctx.succeedingThenComplete());
   }
 
-  /**
-   * OrderCommands wired as OrionApp does (bus, pool, orders, accounts, clock). Found reflectively on
-   * purpose: when its dependencies change, these tests fail saying so, instead of every test of the
-   * project failing to compile.
-   */
+  /** OrderCommands wired as OrionApp.deployVerticles does: legs, the execution applier and the order lifecycle. */
   static OrderCommands commands(Vertx vertx, Pool pool, OrderRepository orders, AccountRepository accounts, Clock clock) {
-    try {
-      return OrderCommands.class.getConstructor(EventBus.class, Pool.class, OrderRepository.class,
-        AccountRepository.class, Clock.class).newInstance(vertx.eventBus(), pool, orders, accounts, clock);
-    } catch (NoSuchMethodException e) {
-      throw new AssertionError("OrderCommands has new dependencies: wire them here as OrionApp.deployVerticles does", e);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
+    LegRepository legs = new LegRepository();
+    ExecutionApplier applier = new ExecutionApplier(pool, orders, legs, accounts, new InstrumentCatalog(confInstruments),
+      clock);
+    OrderLifecycle lifecycle = new OrderLifecycle(vertx, pool, orders, legs, applier,
+      new OrderLifecycle.RetryPolicy(3, 100), 2000, clock,
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    return new OrderCommands(vertx.eventBus(), pool, orders, accounts, legs, lifecycle, clock);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -109,13 +114,24 @@ class OrderVerticleTest {
       .map(a -> new Fixture(tenant, a, new Caller(tenant, "alice", Set.of(Role.TRADER))));
   }
 
+  /** A limit buy: routed as soon as it is accepted (and rejected here, where no LP is configured). */
   static NewOrder limitBuy(UUID account, String qty, String price, String clientOrderId) {
     return new NewOrder(account, "AAPL", Side.BUY, OrderType.LIMIT, TimeInForce.GTC, d(qty), d(price), null, null,
       null, null, null, null, clientOrderId, new JsonObject().put("strategy", "unit-test"));
   }
 
-  static NewOrder marketSell(UUID account, String qty, String clientOrderId) {
-    return new NewOrder(account, "AAPL", Side.SELL, OrderType.MARKET, TimeInForce.DAY, d(qty), null, null, null,
+  /**
+   * A buy that stays pending: a stop_limit is held for its trigger (never routed on acceptance), and a stop
+   * at 1000.00 is far above AAPL's 150.00. It holds quantity x price, like a limit buy at that price.
+   */
+  static NewOrder heldBuy(UUID account, String qty, String price, String clientOrderId) {
+    return new NewOrder(account, "AAPL", Side.BUY, OrderType.STOP_LIMIT, TimeInForce.GTC, d(qty), d(price),
+      d("1000.00"), null, null, null, null, null, clientOrderId, new JsonObject().put("strategy", "unit-test"));
+  }
+
+  /** A sell that stays pending: a stop far below the market (held for its trigger). A sell holds no funds. */
+  static NewOrder heldSell(UUID account, String qty, String clientOrderId) {
+    return new NewOrder(account, "AAPL", Side.SELL, OrderType.STOP, TimeInForce.DAY, d(qty), null, d("100.00"), null,
       null, null, null, null, clientOrderId, null);
   }
 
@@ -169,6 +185,24 @@ class OrderVerticleTest {
     return count("SELECT event_seq FROM accounts WHERE id = $1", accountId);
   }
 
+  /** The order's row once it reaches {@code status}; fails when it has not within {@code timeoutMs}. */
+  Future<Row> awaitStatus(Vertx vertx, UUID orderId, String status, long timeoutMs) {
+    return awaitStatusUntil(vertx, orderId, status, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+  }
+
+  private Future<Row> awaitStatusUntil(Vertx vertx, UUID orderId, String status, long deadline) {
+    return pool.preparedQuery("SELECT status, reject_code, reject_reason, reserved_amount, version FROM orders WHERE id = $1")
+      .execute(Tuple.of(orderId)).compose(rs -> {
+        Row r = rs.iterator().next();
+        if (status.equals(r.getString("status"))) return Future.succeededFuture(r);
+        if (System.nanoTime() > deadline) {
+          return Future.failedFuture(new AssertionError("order " + orderId + " is still " + r.getString("status")
+            + ", expected " + status));
+        }
+        return vertx.timer(20, TimeUnit.MILLISECONDS).compose(t -> awaitStatusUntil(vertx, orderId, status, deadline));
+      });
+  }
+
   static void assertConsecutive(List<Ev> events) {
     for (int i = 0; i < events.size(); i++) {
       assertThat(events.get(i).seq()).as("seq of event " + i + " " + events).isEqualTo(i + 1L);
@@ -181,11 +215,11 @@ class OrderVerticleTest {
   void submitCreatesOnceAndReturnsTheSameOrderForTheSameClientOrderId(Vertx vertx, VertxTestContext ctx) {
     List<JsonObject> replies = new ArrayList<>();
     List<Account> states = new ArrayList<>();
-    fixture("100000").compose(f -> submit(vertx, f.trader(), limitBuy(f.account().id(), "10", "149.99", "co-1"))
+    fixture("100000").compose(f -> submit(vertx, f.trader(), heldBuy(f.account().id(), "10", "149.99", "co-1"))
         .map(replies::add)
         .compose(v -> reload(f)).map(states::add)
         // same clientOrderId, different content: the first order is the answer
-        .compose(v -> submit(vertx, f.trader(), limitBuy(f.account().id(), "20", "150.00", "co-1"))).map(replies::add)
+        .compose(v -> submit(vertx, f.trader(), heldBuy(f.account().id(), "20", "150.00", "co-1"))).map(replies::add)
         .compose(v -> reload(f)).map(states::add)
         .compose(v -> count("SELECT count(*) FROM orders WHERE account_id = $1", f.account().id()))
         .map(n -> {
@@ -197,6 +231,7 @@ class OrderVerticleTest {
         assertThat(first.getBoolean("created")).isTrue();
         JsonObject order = first.getJsonObject("order");
         assertThat(order.getString("status")).isEqualTo("pending");
+        assertThat(order.getString("orderType")).isEqualTo("stop_limit");
         assertThat(order.getString("orderRef")).startsWith("ORD-");
         assertThat(order.getString("tenantId")).isEqualTo(f.tenant());
         assertThat(order.getString("accountId")).isEqualTo(f.account().id().toString());
@@ -225,9 +260,9 @@ class OrderVerticleTest {
   @Test
   void ordersWithoutClientOrderIdAreAlwaysNew(Vertx vertx, VertxTestContext ctx) {
     List<JsonObject> replies = new ArrayList<>();
-    fixture("100000").compose(f -> submit(vertx, f.trader(), limitBuy(f.account().id(), "1", "100.00", null))
+    fixture("100000").compose(f -> submit(vertx, f.trader(), heldBuy(f.account().id(), "1", "100.00", null))
         .map(replies::add)
-        .compose(v -> submit(vertx, f.trader(), limitBuy(f.account().id(), "1", "100.00", null))).map(replies::add)
+        .compose(v -> submit(vertx, f.trader(), heldBuy(f.account().id(), "1", "100.00", null))).map(replies::add)
         .compose(v -> reload(f)))
       .onComplete(ctx.succeeding(acct -> ctx.verify(() -> {
         assertThat(value(replies.get(0)).getBoolean("created")).isTrue();
@@ -242,10 +277,10 @@ class OrderVerticleTest {
   void reservedFollowsBuysAndCancelsButNotSells(Vertx vertx, VertxTestContext ctx) {
     List<JsonObject> replies = new ArrayList<>();
     List<Account> states = new ArrayList<>();
-    fixture("10000").compose(f -> submit(vertx, f.trader(), limitBuy(f.account().id(), "10", "149.99", "b1"))
+    fixture("10000").compose(f -> submit(vertx, f.trader(), heldBuy(f.account().id(), "10", "149.99", "b1"))
         .map(replies::add)                                                                             // 0
         .compose(v -> reload(f)).map(states::add)                                                      // s0
-        .compose(v -> submit(vertx, f.trader(), marketSell(f.account().id(), "5", "s1"))).map(replies::add) // 1
+        .compose(v -> submit(vertx, f.trader(), heldSell(f.account().id(), "5", "s1"))).map(replies::add) // 1
         .compose(v -> reload(f)).map(states::add)                                                      // s1
         .compose(v -> cancel(vertx, f.trader(), orderId(replies.get(0)), "changed my mind")).map(replies::add) // 2
         .compose(v -> reload(f)).map(states::add)                                                      // s2
@@ -274,14 +309,68 @@ class OrderVerticleTest {
       })));
   }
 
+  /**
+   * A limit order is routed as soon as it commits; with no LP, routing refuses it: the order ends rejected
+   * (NO_HEALTHY_LP), its held funds come back, and the outbox and audit trail record it in order.
+   */
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void aLimitOrderNoLpCanTakeIsRejectedAndItsFundsReleased(Vertx vertx, VertxTestContext ctx) {
+    List<JsonObject> replies = new ArrayList<>();
+    List<Account> states = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
+    fixture("10000").compose(f -> submit(vertx, f.trader(), limitBuy(f.account().id(), "10", "149.99", "l1"))
+        .map(replies::add)
+        .compose(v -> awaitStatus(vertx, UUID.fromString(orderId(replies.get(0))), "rejected", 10_000)).map(rows::add)
+        .compose(v -> reload(f)).map(states::add)
+        .compose(v -> cancel(vertx, f.trader(), orderId(replies.get(0)), "too late")).map(replies::add)
+        .compose(v -> Future.all(events(f.account().id()), eventSeq(f.account().id()),
+          pool.preparedQuery("SELECT event_type, from_status, to_status, actor, details FROM execution_logs"
+            + " WHERE order_id = $1 ORDER BY id").execute(Tuple.of(UUID.fromString(orderId(replies.get(0))))))))
+      .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+        JsonObject created = value(replies.get(0)).getJsonObject("order");
+        assertThat(value(replies.get(0)).getBoolean("created")).isTrue();
+        assertThat(created.getString("status")).as("accepted first").isEqualTo("pending");
+        assertThat(d(created.getString("reservedAmount"))).isEqualByComparingTo("1499.90");
+
+        Row rejected = rows.get(0);
+        assertThat(rejected.getString("reject_code")).isEqualTo("NO_HEALTHY_LP");
+        assertThat(rejected.getString("reject_reason")).isNotBlank();
+        assertThat(rejected.getBigDecimal("reserved_amount")).isEqualByComparingTo("0");
+        assertThat(states.get(0).reserved()).as("held funds released").isEqualByComparingTo("0");
+        assertThat(states.get(0).balance()).isEqualByComparingTo("10000");
+
+        JsonObject late = problem(replies.get(1), "ORDER_NOT_CANCELLABLE");
+        assertThat(late.getJsonObject("extensions").getString("orderStatus")).isEqualTo("rejected");
+
+        List<Ev> events = all.resultAt(0);
+        assertThat(events).extracting(Ev::type).containsExactly(
+          "order.created", "balance.updated", "order.rejected", "balance.updated");
+        assertConsecutive(events);
+        assertThat((Long) all.resultAt(1)).isEqualTo(4L);
+        assertThat(d(events.get(1).payload().getValue("reserved").toString())).as("held on acceptance")
+          .isEqualByComparingTo("1499.90");
+        assertThat(events.get(2).payload().getString("status")).isEqualTo("rejected");
+        assertThat(events.get(2).payload().getString("rejectCode")).isEqualTo("NO_HEALTHY_LP");
+        assertThat(d(events.get(3).payload().getValue("reserved").toString())).isEqualByComparingTo("0");
+
+        io.vertx.sqlclient.RowSet<Row> audit = all.resultAt(2);
+        List<String> trail = new ArrayList<>();
+        for (Row r : audit) trail.add(r.getString("event_type") + ":" + r.getString("from_status") + "->"
+          + r.getString("to_status") + ":" + r.getString("actor"));
+        assertThat(trail).containsExactly("order.created:null->pending:alice", "order.rejected:pending->rejected:system");
+        ctx.completeNow();
+      })));
+  }
+
   @Test
   void everyChangeWritesOutboxEventsWithConsecutiveSeqAndAnAuditTrail(Vertx vertx, VertxTestContext ctx) {
     List<JsonObject> replies = new ArrayList<>();
-    fixture("10000").compose(f -> submit(vertx, f.trader(), limitBuy(f.account().id(), "10", "149.99", "e1"))
+    fixture("10000").compose(f -> submit(vertx, f.trader(), heldBuy(f.account().id(), "10", "149.99", "e1"))
         .map(replies::add)
-        .compose(v -> submit(vertx, f.trader(), marketSell(f.account().id(), "5", "e2"))).map(replies::add)
-        .compose(v -> submit(vertx, f.trader(), limitBuy(f.account().id(), "10", "149.99", "e1"))).map(replies::add) // replay
-        .compose(v -> submit(vertx, f.trader(), limitBuy(f.account().id(), "10.5", "149.99", "bad"))).map(replies::add) // refused
+        .compose(v -> submit(vertx, f.trader(), heldSell(f.account().id(), "5", "e2"))).map(replies::add)
+        .compose(v -> submit(vertx, f.trader(), heldBuy(f.account().id(), "10", "149.99", "e1"))).map(replies::add) // replay
+        .compose(v -> submit(vertx, f.trader(), heldBuy(f.account().id(), "10.5", "149.99", "bad"))).map(replies::add) // refused
         .compose(v -> cancel(vertx, f.trader(), orderId(replies.get(0)), "done")).map(replies::add)
         .compose(v -> cancel(vertx, f.trader(), orderId(replies.get(0)), "twice")).map(replies::add) // refused
         .compose(v -> cancel(vertx, f.trader(), orderId(replies.get(1)), "sell")).map(replies::add)
@@ -328,14 +417,14 @@ class OrderVerticleTest {
   void onlyTheOwningTraderMaySubmit(Vertx vertx, VertxTestContext ctx) {
     List<JsonObject> replies = new ArrayList<>();
     fixture("100000").compose(f -> {
-      NewOrder o = limitBuy(f.account().id(), "1", "150.00", "x");
+      NewOrder o = heldBuy(f.account().id(), "1", "150.00", "x");
       return submit(vertx, new Caller("other-" + f.tenant(), "alice", Set.of(Role.TRADER)), o).map(replies::add) // other tenant
         .compose(v -> submit(vertx, f.as("bob", Role.TRADER), o)).map(replies::add)          // not the owner
         .compose(v -> submit(vertx, f.as("alice", Role.VIEWER), o)).map(replies::add)        // owner, viewer
         .compose(v -> submit(vertx, f.as("root", Role.ADMIN), o)).map(replies::add)          // admin sees, does not trade
         .compose(v -> submit(vertx, f.as("alice"), o)).map(replies::add)                     // owner without roles
         .compose(v -> submit(vertx, f.as("carol", Role.COMPLIANCE), o)).map(replies::add)
-        .compose(v -> submit(vertx, f.trader(), limitBuy(UUID.randomUUID(), "1", "150.00", "x"))).map(replies::add)
+        .compose(v -> submit(vertx, f.trader(), heldBuy(UUID.randomUUID(), "1", "150.00", "x"))).map(replies::add)
         .compose(v -> Future.all(reload(f), events(f.account().id()),
           count("SELECT count(*) FROM orders WHERE account_id = $1", f.account().id())));
     }).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
@@ -356,7 +445,7 @@ class OrderVerticleTest {
   @Test
   void whoMayCancel(Vertx vertx, VertxTestContext ctx) {
     List<JsonObject> replies = new ArrayList<>();
-    fixture("100000").compose(f -> submit(vertx, f.trader(), limitBuy(f.account().id(), "2", "150.00", "c1"))
+    fixture("100000").compose(f -> submit(vertx, f.trader(), heldBuy(f.account().id(), "2", "150.00", "c1"))
         .map(replies::add)
         .compose(v -> {
           String id = orderId(replies.get(0));
@@ -397,11 +486,11 @@ class OrderVerticleTest {
   @Test
   void refusedOrdersLeaveNoTrace(Vertx vertx, VertxTestContext ctx) {
     List<JsonObject> replies = new ArrayList<>();
-    fixture("1000").compose(f -> submit(vertx, f.trader(), limitBuy(f.account().id(), "10.5", "149.555", "bad"))
+    fixture("1000").compose(f -> submit(vertx, f.trader(), heldBuy(f.account().id(), "10.5", "149.555", "bad"))
         .map(replies::add)
-        .compose(v -> submit(vertx, f.trader(), limitBuy(f.account().id(), "10", "149.99", "poor"))).map(replies::add)
+        .compose(v -> submit(vertx, f.trader(), heldBuy(f.account().id(), "10", "149.99", "poor"))).map(replies::add)
         // the refused clientOrderId is free to use afterwards
-        .compose(v -> submit(vertx, f.trader(), limitBuy(f.account().id(), "5", "150.00", "poor"))).map(replies::add)
+        .compose(v -> submit(vertx, f.trader(), heldBuy(f.account().id(), "5", "150.00", "poor"))).map(replies::add)
         .compose(v -> Future.all(reload(f), events(f.account().id()),
           count("SELECT count(*) FROM orders WHERE account_id = $1", f.account().id()))))
       .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
@@ -425,7 +514,7 @@ class OrderVerticleTest {
   void concurrentSubmitsOfOneClientOrderIdCreateOneOrder(Vertx vertx, VertxTestContext ctx) {
     fixture("100000").compose(f -> {
       List<Future<JsonObject>> all = new ArrayList<>();
-      for (int i = 0; i < 8; i++) all.add(submit(vertx, f.trader(), limitBuy(f.account().id(), "10", "149.99", "same")));
+      for (int i = 0; i < 8; i++) all.add(submit(vertx, f.trader(), heldBuy(f.account().id(), "10", "149.99", "same")));
       return Future.all(all).compose(v -> Future.all(reload(f), events(f.account().id()))).map(v -> {
         ctx.verify(() -> {
           long created = all.stream().filter(r -> value(r.result()).getBoolean("created")).count();
@@ -451,7 +540,7 @@ class OrderVerticleTest {
     int n = POOL_SIZE * 3;
     fixture("3000").compose(f -> {
       List<Future<JsonObject>> all = new ArrayList<>();
-      for (int i = 0; i < n; i++) all.add(submit(vertx, f.trader(), limitBuy(f.account().id(), "10", "149.99", "o" + i)));
+      for (int i = 0; i < n; i++) all.add(submit(vertx, f.trader(), heldBuy(f.account().id(), "10", "149.99", "o" + i)));
       return Future.join(all).transform(ar -> Future.all(reload(f), events(f.account().id()),
         count("SELECT count(*) FROM orders WHERE account_id = $1", f.account().id()))).map(v -> {
         ctx.verify(() -> {

@@ -140,6 +140,20 @@ class RoutingEndToEndTest {
   }
 
   @Test
+  void buyingPowerOfAMarketOrderUsesTheLiveAsk() {
+    String admin = app.demoAdminToken();
+    String user = "bp-" + UUID.randomUUID();
+    String acc = app.http.post("/api/v1/accounts", admin, new JsonObject().put("ownerId", user).put("name", "small")
+      .put("currency", "USD").put("balance", "1000")).json().getString("id");
+    Http.Res r = app.http.post("/api/v1/orders", app.token("demo", user, "trader"), new JsonObject().put("clientId", acc)
+      .put("instrumentId", "EURUSD").put("side", "buy").put("orderType", "market").put("timeInForce", "ioc")
+      .put("quantity", 10_000));
+    assertThat(r.status()).isEqualTo(400);
+    // 10,000 at alpha's ask of 1.08450, not at the reference price of 1.08500
+    assertThat(r.json().getString("detail")).isEqualTo("Insufficient funds for $10,845.00 order; available: $1,000.00");
+  }
+
+  @Test
   void marketSellGoesToTheHighestBid() throws Exception {
     JsonObject order = submit(eurusd("sell", "market", 50_000));
     JsonObject filled = awaitOrder(order.getString("id"), "filled");

@@ -44,6 +44,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,6 +58,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the request's future completes with the same report right after. {@code OrderCancelReject}, session and
  * business rejects change no order at the LP and only complete the request they answer. Quotes are
  * conflated per instrument: the listener sees the latest snapshot, not every one.
+ *
+ * <p>Retries keep their ClOrdID: a request repeated while the first is unanswered is sent again and shares
+ * the first one's answer; a NewOrderSingle this process sent before goes out with PossResend=Y, so an LP that
+ * has the order answers with its state (an ORDER_STATUS report completes the send). If an LP refuses a
+ * ClOrdID as a duplicate instead (OrdRejReason 6), the adapter asks for the order's status and completes the
+ * send with that; the duplicate reject itself never reaches the listener.
  *
  * <p>A request whose answer is lost stays pending (an answer sent while the session was down still arrives
  * with the LP's resend after the next logon) until the caller's own timeout, and is failed after
@@ -82,6 +89,15 @@ public final class FixLpAdapter implements LpAdapter {
       return size() > 10_000;
     }
   });
+  /** ClOrdIDs of orders sent by this process, so a retry goes out as a resend (PossResend=Y). */
+  private final Set<String> sentOrders = Collections.newSetFromMap(Collections.synchronizedMap(
+    new LinkedHashMap<>(1024, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > 100_000;
+      }
+    }));
+  private final AtomicLong duplicateRejects = new AtomicLong();
   private final AtomicLong mdReqSeq = new AtomicLong();
   private final AtomicLong sessionRejectsSent = new AtomicLong();
   private final AtomicLong unreadableReports = new AtomicLong();
@@ -107,6 +123,16 @@ public final class FixLpAdapter implements LpAdapter {
   /** The QuickFIX/J session, for operations tooling (sequence numbers, logs). */
   public SessionID sessionId() {
     return sessionId;
+  }
+
+  /** NewOrderSingles the LP refused as a duplicate ClOrdID (OrdRejReason 6); each send was answered with a status instead. */
+  public long duplicateRejects() {
+    return duplicateRejects.get();
+  }
+
+  /** Execution reports that could not be mapped (logged with the raw message): each needs reconciliation. */
+  public long unreadableReports() {
+    return unreadableReports.get();
   }
 
   /** Session-level Rejects (35=3) we sent: each is an LP message the dictionary refused, possibly a lost fill. */
@@ -205,7 +231,9 @@ public final class FixLpAdapter implements LpAdapter {
     m.setChar(40, order.type() == LpOrder.Type.LIMIT ? '2' : '1');
     if (order.type() == LpOrder.Type.LIMIT) FixSupport.setDecimal(m, 44, order.price());
     if (order.timeInForce() != null) m.setChar(59, tif(order.timeInForce()));
-    return request(pendingNew, order.clOrdId(), order, m, false);
+    // sent before (a retry after a timeout): PossResend lets the LP answer with the order's state if it has it
+    if (!sentOrders.add(order.clOrdId())) m.getHeader().setBoolean(97, true);
+    return request(pendingNew, order.clOrdId(), order, m);
   }
 
   @Override
@@ -220,7 +248,7 @@ public final class FixLpAdapter implements LpAdapter {
     m.setChar(54, side(original.side()));
     FixSupport.setMicros(m, 60, Instant.now());
     FixSupport.setDecimal(m, 38, original.quantity());
-    return request(pendingAmend, clOrdId, original, m, false);
+    return request(pendingAmend, clOrdId, original, m);
   }
 
   @Override
@@ -238,7 +266,7 @@ public final class FixLpAdapter implements LpAdapter {
     m.setChar(40, replacement.type() == LpOrder.Type.LIMIT ? '2' : '1');
     if (replacement.type() == LpOrder.Type.LIMIT) FixSupport.setDecimal(m, 44, replacement.price());
     if (replacement.timeInForce() != null) m.setChar(59, tif(replacement.timeInForce()));
-    return request(pendingAmend, replacement.clOrdId(), replacement, m, false);
+    return request(pendingAmend, replacement.clOrdId(), replacement, m);
   }
 
   @Override
@@ -250,35 +278,37 @@ public final class FixLpAdapter implements LpAdapter {
     m.setString(11, clOrdId);
     m.setString(55, original.instrumentId());
     m.setChar(54, side(original.side()));
-    return request(pendingStatus, clOrdId, original, m, true);
+    return request(pendingStatus, clOrdId, original, m);
   }
 
   /**
    * Registers the pending answer before sending, so that even an instant answer finds it. Fails at once when
    * the session is down: then nothing reached the LP and the caller may route elsewhere.
    */
-  private Future<ExecutionReport> request(Map<String, Pending> pending, String clOrdId, LpOrder order, Message m,
-                                          boolean coalesce) {
+  private Future<ExecutionReport> request(Map<String, Pending> pending, String clOrdId, LpOrder order, Message m) {
     Session s = session;
     if (initiator == null || s == null || !s.isLoggedOn()) {
       return Future.failedFuture(new IllegalStateException("LP " + config.id() + " is not logged on"));
     }
-    Pending p = new Pending(Promise.promise(), order, System.currentTimeMillis() + PENDING_TTL_MS);
-    Pending earlier = pending.putIfAbsent(clOrdId, p);
+    long deadline = System.currentTimeMillis() + PENDING_TTL_MS;
+    Pending fresh = new Pending(Promise.promise(), order, deadline);
+    Pending earlier = pending.putIfAbsent(clOrdId, fresh);
     if (earlier != null) {
-      if (coalesce) return earlier.promise().future();
-      return Future.failedFuture(new IllegalStateException("LP " + config.id() + ": a request with ClOrdID " + clOrdId + " is already awaiting an answer"));
+      // the same request again while the first is unanswered (the caller timed out and retries): it goes out
+      // again and both callers get the one answer the LP gives for that ClOrdID
+      pending.replace(clOrdId, earlier, new Pending(earlier.promise(), order, deadline));
     }
+    Pending p = earlier == null ? fresh : earlier;
     boolean sent;
     try {
       sent = s.send(m);
     } catch (RuntimeException e) {
-      pending.remove(clOrdId, p);
+      if (earlier == null) pending.remove(clOrdId, fresh);
       return Future.failedFuture(e);
     }
     if (!sent) {
       // stored by QuickFIX/J but never written: toApp turns its resend into a gap fill, so it is truly not sent
-      pending.remove(clOrdId, p);
+      if (earlier == null) pending.remove(clOrdId, fresh);
       return Future.failedFuture(new IllegalStateException("LP " + config.id() + " session went down: " + m.getClass().getSimpleName() + " " + clOrdId + " not sent"));
     }
     return p.promise().future();
@@ -363,7 +393,8 @@ public final class FixLpAdapter implements LpAdapter {
         switch (type) {
           case quickfix.fix44.ExecutionReport.MSGTYPE -> {
             ExecutionReport r = toReport(message);
-            onContext(() -> deliver(r));
+            boolean duplicate = r.kind() == Kind.REJECTED && "6".equals(FixSupport.string(message, 103));
+            onContext(() -> deliver(r, duplicate));
           }
           case OrderCancelReject.MSGTYPE -> {
             Message m = message;
@@ -440,7 +471,21 @@ public final class FixLpAdapter implements LpAdapter {
     }
   }
 
-  private void deliver(ExecutionReport r) {
+  private void deliver(ExecutionReport r, boolean duplicate) {
+    if (duplicate) {
+      duplicateRejects.incrementAndGet();
+      // the LP refused the message, not the order it already has: that order's state answers the send, and the
+      // reject never reaches the listener, where it would read as a rejection of the original order
+      Pending p = pendingNew.remove(r.clOrdId());
+      log.warn("LP {} already has ClOrdID {} (duplicate reject){}", config.id(), r.clOrdId(), p == null ? "" : ": asking its status");
+      if (p != null) {
+        status(r.clOrdId(), p.order()).onComplete(ar -> {
+          if (ar.succeeded()) p.promise().tryComplete(ar.result());
+          else p.promise().tryFail(ar.cause());
+        });
+      }
+      return;
+    }
     Pending p;
     if (r.kind() == Kind.ORDER_STATUS) {
       p = pendingStatus.remove(r.clOrdId());
@@ -465,7 +510,7 @@ public final class FixLpAdapter implements LpAdapter {
     }
     Character ordStatus = FixSupport.character(m, 39);
     String reason = FixSupport.string(m, 102);
-    LpOrderStatus status = "1".equals(reason) ? LpOrderStatus.UNKNOWN : ordStatus == null ? null : status(ordStatus, null);
+    LpOrderStatus status = "1".equals(reason) || ordStatus == null ? LpOrderStatus.UNKNOWN : status(ordStatus, null);
     String text = FixSupport.string(m, 58);
     if (text == null) text = "cancel rejected, CxlRejReason " + reason;
     Instant t = FixSupport.timestamp(m, 60);
@@ -474,15 +519,20 @@ public final class FixLpAdapter implements LpAdapter {
       null, null, null, text, t != null ? t : FixSupport.timestamp(m.getHeader(), 52), possDup(m)));
   }
 
-  /** A session or business reject of one of our requests: the LP did not take it. */
+  /**
+   * A session or business reject of one of our requests: the LP did not take the message. A new order is
+   * therefore rejected; a refused cancel, replace or status request says nothing about the order, so it fails.
+   */
   private void rejectPending(String clOrdId, String text) {
-    for (Map<String, Pending> m : List.of(pendingNew, pendingAmend, pendingStatus)) {
-      Pending p = m.remove(clOrdId);
-      if (p != null) {
-        p.promise().tryComplete(new ExecutionReport(config.id(), "reject:" + clOrdId, clOrdId, null, null, Kind.REJECTED,
-          m == pendingNew ? LpOrderStatus.REJECTED : null, p.order().instrumentId(), p.order().side(), null, null,
-          null, null, null, text, Instant.now(), false));
-      }
+    Pending p = pendingNew.remove(clOrdId);
+    if (p != null) {
+      p.promise().tryComplete(new ExecutionReport(config.id(), "reject:" + clOrdId, clOrdId, null, null, Kind.REJECTED,
+        LpOrderStatus.REJECTED, p.order().instrumentId(), p.order().side(), null, null, BigDecimal.ZERO,
+        BigDecimal.ZERO, BigDecimal.ZERO, text, Instant.now(), false));
+    }
+    for (Map<String, Pending> m : List.of(pendingAmend, pendingStatus)) {
+      Pending q = m.remove(clOrdId);
+      if (q != null) q.promise().tryFail(new IllegalStateException("LP " + config.id() + " refused the request " + clOrdId + ": " + text));
     }
   }
 
@@ -497,7 +547,7 @@ public final class FixLpAdapter implements LpAdapter {
     }
     BigDecimal cum = FixSupport.decimal(m, 14);
     Character ordStatus = FixSupport.character(m, 39);
-    LpOrderStatus status = ordStatus == null ? null : status(ordStatus, cum);
+    LpOrderStatus status = ordStatus == null ? LpOrderStatus.UNKNOWN : status(ordStatus, cum); // 39 is required: not seen
     String text = FixSupport.string(m, 58);
     if (kind == Kind.ORDER_STATUS && ordStatus != null && ordStatus == '8'
       && ("5".equals(FixSupport.string(m, 103)) || (text != null && text.toLowerCase().contains("unknown order")))) {

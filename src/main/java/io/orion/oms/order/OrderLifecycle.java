@@ -257,6 +257,49 @@ public final class OrderLifecycle {
     }
   }
 
+  /**
+   * Asks the LPs about every leg not final and untouched for {@code quietMs}: missed fills are booked from
+   * the status report (applied from the stream), a leg the LP never saw — a send lost in a crash or a
+   * timeout — is given up and its quantity placed again. Runs at start-up and then periodically.
+   */
+  public Future<Integer> reconcile(long quietMs) {
+    Instant before = clock.instant().minusMillis(quietMs);
+    return legs.openSince(pool, before, 200).compose(open -> {
+      List<Future<Void>> checks = new ArrayList<>();
+      for (Leg leg : open) checks.add(reconcileLeg(leg));
+      return Future.join(checks).map(x -> open.size());
+    });
+  }
+
+  private Future<Void> reconcileLeg(Leg leg) {
+    return orders.byId(pool, leg.orderId()).compose(order -> {
+      JsonObject cmd = new JsonObject().put("clOrdId", leg.clOrdId()).put("order", LpMessages.toJson(lpOrder(order, leg)));
+      return request(leg.lpId(), "status", cmd).<Void>map(reply -> {
+        if (!reply.getBoolean("ok", false)) return null; // LP unreachable: ask again next time
+        String status = reply.getJsonObject("report").getString("status");
+        boolean unseen = ExecutionReport.LpOrderStatus.UNKNOWN.name().equals(status);
+        if (unseen && (leg.status() == Leg.Status.SENT || leg.status() == Leg.Status.UNKNOWN
+          || leg.status() == Leg.Status.NEW)) {
+          meters.counter("orion.routing.failovers", "lp", leg.lpId(), "cause", "reconciled").increment();
+          giveUp(order, leg, "reconciliation: the LP does not know " + leg.clOrdId());
+        } else if (unseen && leg.status() == Leg.Status.PENDING_CANCEL) {
+          closeUnseenCancel(leg);
+        }
+        return null;
+      });
+    }).otherwise(e -> {
+      log.warn("Reconciling leg {} failed: {}", leg.clOrdId(), e.getMessage());
+      return null;
+    });
+  }
+
+  /** A leg being cancelled that the LP never had is simply cancelled here. */
+  private void closeUnseenCancel(Leg leg) {
+    onExecution(new ExecutionReport(leg.lpId(), "recon-" + leg.clOrdId() + "-" + clock.millis(), leg.clOrdId(), null,
+      null, ExecutionReport.Kind.CANCELED, ExecutionReport.LpOrderStatus.CANCELED, null, null, null, null,
+      leg.filledQuantity(), BigDecimal.ZERO, leg.averagePrice(), "unknown at the LP", clock.instant(), false));
+  }
+
   /** Every execution report, from every LP, in arrival order per LP. */
   public void onExecution(ExecutionReport report) {
     applier.apply(report).onComplete(ar -> {

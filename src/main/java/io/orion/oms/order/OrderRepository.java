@@ -107,6 +107,10 @@ public final class OrderRepository {
     return tx.preparedQuery(BY_ID_FOR_UPDATE).execute(scope(id, caller)).map(OrderRepository::first);
   }
 
+  public Future<Order> byId(SqlClient client, UUID id) {
+    return client.preparedQuery("SELECT * FROM orders WHERE id = $1").execute(Tuple.of(id)).map(OrderRepository::first);
+  }
+
   /** Inside a transaction: the order row locked, for the lifecycle (no caller: the LP or the service acts). */
   public Future<Order> lock(SqlClient tx, UUID id) {
     return tx.preparedQuery(LOCK_BY_ID).execute(Tuple.of(id)).map(OrderRepository::first);

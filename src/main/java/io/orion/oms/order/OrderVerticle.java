@@ -29,13 +29,27 @@ public final class OrderVerticle extends VerticleBase {
   private final java.util.function.Supplier<OrderCommands> commandsFactory;
   private OrderCommands commands;
 
+  private final long reconcileIntervalMs;
+
   public OrderVerticle(java.util.function.Supplier<OrderCommands> commandsFactory) {
+    this(commandsFactory, 0);
+  }
+
+  /** {@code reconcileIntervalMs}: how often legs left open without news are checked with their LP (0: never). */
+  public OrderVerticle(java.util.function.Supplier<OrderCommands> commandsFactory, long reconcileIntervalMs) {
     this.commandsFactory = commandsFactory;
+    this.reconcileIntervalMs = reconcileIntervalMs;
   }
 
   @Override
   public Future<?> start() {
     commands = commandsFactory.get();
+    if (reconcileIntervalMs > 0) {
+      vertx.setPeriodic(reconcileIntervalMs, reconcileIntervalMs, id -> commands.lifecycle().reconcile(reconcileIntervalMs)
+        .onSuccess(n -> {
+          if (n > 0) log.info("Reconciled {} open legs with their LPs", n);
+        }));
+    }
     return Future.all(
       vertx.eventBus().<JsonObject>consumer(SUBMIT, this::submit).completion(),
       vertx.eventBus().<JsonObject>consumer(CANCEL, this::cancel).completion(),

@@ -1,6 +1,7 @@
 package io.orion.oms.routing;
 
 import io.orion.oms.lp.sim.SimulatedLp;
+import io.orion.oms.support.Await;
 import io.orion.oms.support.Http;
 import io.orion.oms.support.TestApp;
 import io.vertx.core.json.JsonArray;
@@ -15,15 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** An LP that goes away: its circuit opens, orders keep filling elsewhere, and it is used again when back. */
 class LpOutageTest {
 
-  private static <T> T await(Supplier<T> probe, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      T v = probe.get();
-      if (v != null) return v;
-      Thread.sleep(25);
-    }
-    throw new AssertionError("timed out waiting for " + what);
-  }
 
   @Test
   void stoppedLpOpensItsCircuitAndOrdersFillOnTheOthers() throws Exception {
@@ -43,7 +35,7 @@ class LpOutageTest {
         .map(o -> (JsonObject) o).filter(o -> o.getString("lpId").equals("lp-alpha")).findFirst().orElseThrow();
 
       alpha.stop();
-      JsonObject down = await(() -> "open".equals(alphaState.get().getString("circuit")) ? alphaState.get() : null,
+      JsonObject down = Await.until(() -> "open".equals(alphaState.get().getString("circuit")) ? alphaState.get() : null,
         "alpha's circuit to open");
       assertThat(down.getBoolean("connected")).isFalse();
       assertThat(down.getBoolean("healthy")).isFalse();
@@ -54,7 +46,7 @@ class LpOutageTest {
         .put("side", "buy").put("orderType", "market").put("timeInForce", "ioc").put("quantity", 10_000);
       for (int i = 0; i < 3; i++) {
         String id = app.http.post("/api/v1/orders", token, order).json().getString("id");
-        JsonObject filled = await(() -> {
+        JsonObject filled = Await.until(() -> {
           JsonObject o = app.http.get("/api/v1/orders/" + id, token).json();
           return "filled".equals(o.getString("status")) ? o : null;
         }, "order to fill without alpha");
@@ -62,16 +54,16 @@ class LpOutageTest {
       }
 
       alpha.start();
-      await(() -> alphaState.get().getBoolean("connected") && !"open".equals(alphaState.get().getString("circuit"))
+      Await.until(() -> alphaState.get().getBoolean("connected") && !"open".equals(alphaState.get().getString("circuit"))
         ? true : null, "alpha back and its circuit half-open");
       alpha.pinQuote("EURUSD", new BigDecimal("1.08440"), new BigDecimal("1.08450"));
       String probe = app.http.post("/api/v1/orders", token, order).json().getString("id");
-      JsonObject filled = await(() -> {
+      JsonObject filled = Await.until(() -> {
         JsonObject o = app.http.get("/api/v1/orders/" + probe, token).json();
         return "filled".equals(o.getString("status")) ? o : null;
       }, "order to fill at alpha again");
       assertThat(new BigDecimal(filled.getValue("averagePrice").toString())).isEqualByComparingTo("1.08450");
-      await(() -> "closed".equals(alphaState.get().getString("circuit")) ? true : null, "alpha's circuit to close");
+      Await.until(() -> "closed".equals(alphaState.get().getString("circuit")) ? true : null, "alpha's circuit to close");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.orion.oms.routing;
 
+import io.orion.oms.support.Await;
 import io.orion.oms.support.Http;
 import io.orion.oms.support.TestApp;
 import io.orion.oms.support.TestServices;
@@ -20,15 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReconciliationTest {
 
-  private static <T> T await(Supplier<T> probe, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      T v = probe.get();
-      if (v != null) return v;
-      Thread.sleep(25);
-    }
-    throw new AssertionError("timed out waiting for " + what);
-  }
 
   private static String query(TestApp app, String sql) {
     try (Connection c = TestServices.jdbc(app.config().database().url()); Statement s = c.createStatement()) {
@@ -57,7 +49,7 @@ class ReconciliationTest {
       String a = app.http.post("/api/v1/orders", token, limit).json().getString("id");
       String b = app.http.post("/api/v1/orders", token, limit).json().getString("id");
       for (String id : new String[]{a, b}) {
-        await(() -> "working".equals(app.http.get("/api/v1/orders/" + id, token).json().getString("status")) ? true : null,
+        Await.until(() -> "working".equals(app.http.get("/api/v1/orders/" + id, token).json().getString("status")) ? true : null,
           "order " + id + " working");
       }
 
@@ -66,9 +58,9 @@ class ReconciliationTest {
       query(app, "UPDATE order_legs SET status = 'sent', cl_ord_id = cl_ord_id || '-LOST', updated_at = now() - interval '1 minute'"
         + " WHERE order_id = '" + b + "'");
 
-      await(() -> "working".equals(query(app, "SELECT status FROM order_legs WHERE order_id = '" + a + "'")) ? true : null,
+      Await.until(() -> "working".equals(query(app, "SELECT status FROM order_legs WHERE order_id = '" + a + "'")) ? true : null,
         "the known leg to be working again");
-      String legsOfB = await(() -> {
+      String legsOfB = Await.until(() -> {
         String s = query(app, "SELECT string_agg(status, ',' ORDER BY created_at) FROM order_legs WHERE order_id = '" + b + "'");
         return "failed,working".equals(s) ? s : null;
       }, "the lost leg to be failed and its quantity placed again");

@@ -1,6 +1,7 @@
 package io.orion.oms.routing;
 
 import io.orion.oms.lp.sim.SimulatedLp;
+import io.orion.oms.support.Await;
 import io.orion.oms.support.Http;
 import io.orion.oms.support.TestApp;
 import io.orion.oms.support.TestServices;
@@ -79,7 +80,7 @@ class RoutingEndToEndTest {
 
   private static JsonObject awaitOrder(String id, String... statuses) throws Exception {
     try {
-      return await(() -> {
+      return Await.until(() -> {
         JsonObject o = app.http.get("/api/v1/orders/" + id, token).json();
         return java.util.List.of(statuses).contains(o.getString("status")) ? o : null;
       }, "order " + id + " to become " + String.join("|", statuses));
@@ -89,15 +90,6 @@ class RoutingEndToEndTest {
     }
   }
 
-  private static <T> T await(Supplier<T> probe, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + 15_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      T v = probe.get();
-      if (v != null) return v;
-      Thread.sleep(20);
-    }
-    throw new AssertionError("timed out waiting for " + what);
-  }
 
   private static JsonObject lp(String id) {
     for (Object o : app.http.get("/api/v1/lps", token).json().getJsonArray("data")) {
@@ -202,7 +194,7 @@ class RoutingEndToEndTest {
       assertThat(legLps(o.getString("id"))).isEqualTo("lp-alpha:failed,lp-beta:filled");
       assertThat(dec(filled, "averagePrice")).isEqualByComparingTo("1.08470");
     }
-    JsonObject open = await(() -> "open".equals(lp("lp-alpha").getString("circuit")) ? lp("lp-alpha") : null,
+    JsonObject open = Await.until(() -> "open".equals(lp("lp-alpha").getString("circuit")) ? lp("lp-alpha") : null,
       "alpha's circuit to open");
     assertThat(open.getBoolean("healthy")).isFalse();
 
@@ -213,11 +205,11 @@ class RoutingEndToEndTest {
 
     // after the reset timeout a probe goes through and, now that alpha answers, the circuit closes
     alpha.setTimeoutRate(0);
-    await(() -> "half_open".equals(lp("lp-alpha").getString("circuit")) ? true : null, "alpha half-open");
+    Await.until(() -> "half_open".equals(lp("lp-alpha").getString("circuit")) ? true : null, "alpha half-open");
     JsonObject probe = submit(eurusd("buy", "market", 10_000));
     awaitOrder(probe.getString("id"), "filled");
     assertThat(legLps(probe.getString("id"))).isEqualTo("lp-alpha:filled");
-    await(() -> "closed".equals(lp("lp-alpha").getString("circuit")) ? true : null, "alpha's circuit to close");
+    Await.until(() -> "closed".equals(lp("lp-alpha").getString("circuit")) ? true : null, "alpha's circuit to close");
   }
 
   @Test

@@ -100,7 +100,33 @@ public final class OrionApp {
         return deployVerticles(lps);
       });
     started.toCompletionStage().toCompletableFuture().get();
+    awaitLpSessions(lps.size(), 5000);
     return this;
+  }
+
+  /**
+   * Gives the LP sessions a moment to log on, so that the first orders after start-up find their LPs;
+   * an LP that is not up by then is only logged: the service starts anyway and it joins when it connects.
+   */
+  private void awaitLpSessions(int count, long maxWaitMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + maxWaitMs;
+    while (count > 0) {
+      JsonObject lps;
+      try {
+        lps = vertx.eventBus().<JsonObject>request(RoutingVerticle.LPS, new JsonObject()).map(m -> m.body())
+          .toCompletionStage().toCompletableFuture().get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        return;
+      }
+      long up = lps.getJsonObject("value").getJsonArray("data").stream()
+        .filter(o -> ((JsonObject) o).getBoolean("connected", false)).count();
+      if (up == count) return;
+      if (System.currentTimeMillis() > deadline) {
+        log.warn("{} of {} LP sessions are up after {} ms; the others join when they connect", up, count, maxWaitMs);
+        return;
+      }
+      Thread.sleep(50);
+    }
   }
 
   private String startDatabase() throws Exception {

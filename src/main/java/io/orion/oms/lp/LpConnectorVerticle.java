@@ -37,6 +37,7 @@ public final class LpConnectorVerticle extends VerticleBase {
   private CircuitBreaker breaker;
   private String sessionDetail = "connecting";
   private boolean wasUp;
+  private boolean sessionUp; // from the adapter's callbacks: the transport's own flag may lag a logout
 
   private final MeterRegistry meters;
   private Timer sendLatency;
@@ -136,6 +137,7 @@ public final class LpConnectorVerticle extends VerticleBase {
       @Override
       public void onSessionState(boolean loggedOn, String detail) {
         sessionDetail = detail;
+        sessionUp = loggedOn;
         // a lost session is a failed LP: open its circuit at once rather than after five failed sends; it
         // half-opens after the reset timeout like any other, and the first order through closes it
         if (!loggedOn && wasUp && breaker.state() != CircuitBreakerState.OPEN) breaker.open();
@@ -155,7 +157,7 @@ public final class LpConnectorVerticle extends VerticleBase {
     CircuitBreakerState s = breaker.state();
     vertx.eventBus().publish(STATE, new JsonObject()
       .put("lpId", settings.id()).put("name", settings.name())
-      .put("connected", adapter.connected()).put("session", sessionDetail)
+      .put("connected", sessionUp && adapter.connected()).put("session", sessionDetail)
       .put("circuit", s.name().toLowerCase()).put("failures", breaker.failureCount())
       .put("latencyP50Us", latency.percentile(50)).put("latencyP99Us", latency.percentile(99)));
   }

@@ -64,20 +64,22 @@ public final class ExecutionApplier {
     Instant now = clock.instant();
     return pool.withTransaction(tx -> legs.recordReport(tx, r, now).compose(fresh -> {
       if (!fresh) return Future.succeededFuture(Applied.NOTHING);
-      return findLeg(tx, r).compose(leg -> {
-        if (leg == null || !leg.lpId().equals(r.lpId())) {
+      return findLeg(tx, r).compose(found -> {
+        if (found == null || !found.lpId().equals(r.lpId())) {
           log.warn("Execution report {} from {} for unknown ClOrdID {}", r.execId(), r.lpId(), r.clOrdId());
           return Future.succeededFuture(Applied.NOTHING);
         }
-        return orders.lock(tx, leg.orderId()).compose(order -> onReport(tx, order, leg, r, now));
+        // order first, then its leg: the lock order of cancel and modify too, so they cannot deadlock
+        return orders.lock(tx, found.orderId()).compose(order -> legs.lockByClOrdId(tx, found.clOrdId())
+          .compose(leg -> onReport(tx, order, leg, r, now)));
       });
     }));
   }
 
   /** Reports about a cancel or replace carry the request's own ClOrdID; the leg is the original one. */
   private Future<Leg> findLeg(SqlConnection tx, ExecutionReport r) {
-    return legs.lockByClOrdId(tx, r.clOrdId()).compose(leg -> leg != null || r.origClOrdId() == null
-      ? Future.succeededFuture(leg) : legs.lockByClOrdId(tx, r.origClOrdId()));
+    return legs.byClOrdId(tx, r.clOrdId()).compose(leg -> leg != null || r.origClOrdId() == null
+      ? Future.succeededFuture(leg) : legs.byClOrdId(tx, r.origClOrdId()));
   }
 
   private Future<Applied> onReport(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
@@ -94,6 +96,7 @@ public final class ExecutionApplier {
 
   /** The LP has the leg: it is working there; the order is working once any leg is. */
   private Future<Applied> acknowledged(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+    if (!leg.status().open()) return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null)); // late
     Leg.Status next = leg.filledQuantity().signum() > 0 ? Leg.Status.PARTIALLY_FILLED : Leg.Status.WORKING;
     Leg updated = withLeg(leg, leg.status() == Leg.Status.PENDING_CANCEL ? leg.status() : next, leg.filledQuantity(),
       leg.averagePrice(), r.lpOrderId(), null);
@@ -111,7 +114,7 @@ public final class ExecutionApplier {
       log.error("Overfill ignored: {} on leg {} (order {}) has no quantity left", r.execId(), leg.clOrdId(), order.orderRef());
       return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
     }
-    return currency(tx, order).compose(ccy -> legs.insertFill(tx, order, r, BigDecimal.ZERO, ccy, now).compose(fillId -> {
+    return currency(tx, order).compose(ccy -> legs.insertFill(tx, order, r, qty, px, BigDecimal.ZERO, ccy, now).compose(fillId -> {
       if (fillId == null) return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
       BigDecimal legFilled = leg.filledQuantity().add(qty);
       Leg.Status legStatus = legFilled.compareTo(leg.quantity()) == 0 ? Leg.Status.FILLED : Leg.Status.PARTIALLY_FILLED;
@@ -122,7 +125,7 @@ public final class ExecutionApplier {
       BigDecimal filled = order.filledQuantity().add(qty);
       boolean complete = filled.compareTo(order.quantity()) == 0;
       BigDecimal release = complete ? order.reservedAmount()
-        : order.reservedAmount().multiply(qty).divide(order.remainingQuantity(), 2, RoundingMode.DOWN);
+        : order.reservedAmount().multiply(qty).divide(order.remainingQuantity(), Decimals.minorUnits(ccy), RoundingMode.DOWN);
       BigDecimal cash = cash(order, ccy, qty, px);
       OrderStatus status = complete ? OrderStatus.FILLED
         : order.status() == OrderStatus.PENDING_CANCEL || order.status() == OrderStatus.PENDING_REPLACE
@@ -221,8 +224,7 @@ public final class ExecutionApplier {
 
   /**
    * When no leg is open any more and the order is not filled, the remainder will not trade: the order
-   * ends cancelled (expired if the LP expired it), or rejected when nothing traded and it was not asked
-   * to cancel, and what it still holds is released.
+   * ends cancelled (expired if the LP expired it) and what it still holds is released.
    */
   private Future<Applied> closeIfDone(SqlConnection tx, Order order, Leg changed, Instant now) {
     if (order.status().isFinal()) return Future.succeededFuture(new Applied(order, changed, BigDecimal.ZERO, null));
@@ -232,7 +234,11 @@ public final class ExecutionApplier {
         return Future.succeededFuture(new Applied(order, changed, BigDecimal.ZERO, null));
       }
       OrderStatus end = changed.status() == Leg.Status.EXPIRED ? OrderStatus.EXPIRED : OrderStatus.CANCELLED;
+      BigDecimal placed = all.stream().filter(l -> l.status() != Leg.Status.FAILED && l.status() != Leg.Status.REJECTED)
+        .map(Leg::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
       String reason = order.status() == OrderStatus.PENDING_CANCEL ? order.rejectReason()
+        : placed.compareTo(order.quantity()) < 0 && changed.status() == Leg.Status.FILLED
+        ? "No liquidity at any healthy LP for the remaining " + order.quantity().subtract(placed).toPlainString()
         : "Remaining quantity cancelled by the liquidity provider" + (changed.lastError() == null ? "" : ": " + changed.lastError());
       return finish(tx, order, end, null, reason, now).map(o -> new Applied(o, changed, BigDecimal.ZERO, null));
     });

@@ -19,7 +19,7 @@ import java.util.UUID;
 public final class LegRepository {
   private static final String INSERT = """
     INSERT INTO order_legs (id, order_id, tenant_id, lp_id, cl_ord_id, quantity, price, status, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $8) RETURNING *""";
+    VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent', $8, $8) RETURNING *""";
   private static final String BY_ORDER = "SELECT * FROM order_legs WHERE order_id = $1 ORDER BY created_at, cl_ord_id";
   private static final String LOCK_BY_CL_ORD_ID = "SELECT * FROM order_legs WHERE cl_ord_id = $1 FOR UPDATE";
   private static final String BY_CL_ORD_ID = "SELECT * FROM order_legs WHERE cl_ord_id = $1";
@@ -38,7 +38,7 @@ public final class LegRepository {
   private static final String INSERT_DECISION = """
     INSERT INTO routing_decisions (order_id, tenant_id, strategy, decision, created_at) VALUES ($1, $2, $3, $4, $5)""";
   private static final String OPEN_LEGS = """
-    SELECT * FROM order_legs WHERE status IN ('sent', 'unknown', 'working', 'partially_filled', 'pending_cancel',
+    SELECT * FROM order_legs WHERE status IN ('new', 'sent', 'unknown', 'working', 'partially_filled', 'pending_cancel',
       'pending_replace') AND updated_at < $1 ORDER BY updated_at LIMIT $2""";
 
   public Future<Leg> insert(SqlClient tx, Order order, String lpId, String clOrdId, BigDecimal quantity,
@@ -78,11 +78,11 @@ public final class LegRepository {
   }
 
   /** The fill's id, or null if this LP + ExecID was already applied. */
-  public Future<UUID> insertFill(SqlClient tx, Order o, ExecutionReport r, BigDecimal fee, String feeCurrency,
-                                 Instant now) {
+  public Future<UUID> insertFill(SqlClient tx, Order o, ExecutionReport r, BigDecimal qty, BigDecimal px, BigDecimal fee,
+                                 String feeCurrency, Instant now) {
     Instant at = r.transactTime() == null ? now : r.transactTime();
     return tx.preparedQuery(INSERT_FILL).execute(Tuple.from(new Object[]{UUID.randomUUID(), o.id(), o.tenantId(),
-        o.accountId(), r.lpId(), r.execId(), r.lastQty(), r.lastPx(), fee, feeCurrency, OrderRepository.utc(at),
+        o.accountId(), r.lpId(), r.execId(), qty, px, fee, feeCurrency, OrderRepository.utc(at),
         OrderRepository.utc(now)}))
       .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getUUID("id"));
   }

@@ -65,8 +65,8 @@ public final class OrderCommands {
       .compose(account -> existingByClientOrderId(req)
         .compose(existing -> existing != null
           ? Future.succeededFuture(new Submitted(existing, false))
-          : manualLpAvailable(req)
-            .compose(v -> validate(req, account))
+          : validate(req, account)
+            .compose(accepted -> manualLpAvailable(req).map(accepted)) // field errors first, then the named LP
             .compose(accepted -> insert(caller, req, account, accepted))
             .onSuccess(s -> {
               if (s.created()) lifecycle.onAccepted(s.order()); // after commit: routing never sees an uncommitted order
@@ -276,6 +276,16 @@ public final class OrderCommands {
         return failed(Problem.of(ErrorCode.ORDER_NOT_MODIFIABLE, "Order " + order.orderRef() + " is "
           + order.status().wire() + " and cannot be modified").with("orderStatus", order.status().wire()));
       }
+      return legs.byOrder(pool, order.id()).compose(all -> all.stream().anyMatch(l -> l.status().open())
+        ? failed(Problem.of(ErrorCode.ORDER_NOT_MODIFIABLE, "Order " + order.orderRef() + " is already at a liquidity "
+          + "provider; modifying routed orders (cancel/replace) is not supported yet: cancel it and submit a new one")
+          .with("orderStatus", order.status().wire()))
+        : modifyUnrouted(caller, order, change));
+    }
+  }
+
+  private Future<Order> modifyUnrouted(Caller caller, Order order, Modification change) {
+    {
       Order changed = order.withTerms(change.quantity(), change.price(), change.stopPrice(), change.pegOffset(),
         change.trailAmount(), change.expiryDate());
       if (changed.quantity().compareTo(order.filledQuantity()) < 0) {

@@ -137,11 +137,14 @@ public final class OrderLifecycle {
     request(leg.lpId(), "send", cmd).onComplete(ar -> {
       JsonObject reply = ar.succeeded() ? ar.result() : new JsonObject().put("ok", false).put("failure", "error")
         .put("detail", String.valueOf(ar.cause().getMessage()));
-      if (reply.getBoolean("ok", false)) return; // the report itself arrives on the execution stream
+      if (reply.getBoolean("ok", false)) {
+        applyReply(reply); // usually a duplicate of the stream's copy, ignored by ExecID
+        return;
+      }
       String failure = reply.getString("failure");
       if ("circuit_open".equals(failure) || "not_connected".equals(failure)) {
         // never left: safe to place elsewhere at once
-        giveUp(order, leg, failure + ": " + reply.getString("detail"));
+        giveUp(order, leg, failure + ": " + reply.getString("detail"), "unreachable");
       } else {
         askThenRetry(order, leg, attempt, reply.getString("detail"));
       }
@@ -165,7 +168,7 @@ public final class OrderLifecycle {
         log.info("Leg {} at {}: {}; retry {} of {} in {} ms", leg.clOrdId(), leg.lpId(), why, attempt, retry.maxRetries(), delay);
         vertx.setTimer(delay, t -> countAttempt(leg).onComplete(x -> send(order, leg, attempt + 1)));
       } else if (unseen) {
-        giveUp(order, leg, "no answer after " + attempt + " attempts: " + why);
+        giveUp(order, leg, "no answer after " + attempt + " attempts: " + why, "timeout");
       } else {
         markUnknown(leg, why);
       }
@@ -191,7 +194,7 @@ public final class OrderLifecycle {
   }
 
   /** The leg is not at its LP and never will be: record that, then place its quantity elsewhere. */
-  private void giveUp(Order order, Leg leg, String why) {
+  private void giveUp(Order order, Leg leg, String why, String cause) {
     Instant now = clock.instant();
     pool.withTransaction(tx -> legs.lockByClOrdId(tx, leg.clOrdId()).compose(l -> {
         if (l == null || !l.status().open()) return Future.succeededFuture(false);
@@ -204,7 +207,7 @@ public final class OrderLifecycle {
       }))
       .onSuccess(changed -> {
         if (changed) {
-          meters.counter("orion.routing.failovers", "lp", leg.lpId(), "cause", "unreachable").increment();
+          meters.counter("orion.routing.failovers", "lp", leg.lpId(), "cause", cause).increment();
           reroute(order.id(), leg.remaining());
         }
       })
@@ -249,6 +252,7 @@ public final class OrderLifecycle {
       JsonObject cmd = new JsonObject().put("clOrdId", cancelId).put("origClOrdId", leg.clOrdId())
         .put("order", LpMessages.toJson(lpOrder(order, leg)));
       request(leg.lpId(), "cancel", cmd).onComplete(ar -> {
+        if (ar.succeeded()) applyReply(ar.result()); // a cancel reject may reach only this reply
         if (ar.failed() || !ar.result().getBoolean("ok", false)) {
           log.warn("Cancel of leg {} at {} not confirmed: {}", leg.clOrdId(), leg.lpId(),
             ar.failed() ? ar.cause().getMessage() : ar.result().getString("failure"));
@@ -280,8 +284,7 @@ public final class OrderLifecycle {
         boolean unseen = ExecutionReport.LpOrderStatus.UNKNOWN.name().equals(status);
         if (unseen && (leg.status() == Leg.Status.SENT || leg.status() == Leg.Status.UNKNOWN
           || leg.status() == Leg.Status.NEW)) {
-          meters.counter("orion.routing.failovers", "lp", leg.lpId(), "cause", "reconciled").increment();
-          giveUp(order, leg, "reconciliation: the LP does not know " + leg.clOrdId());
+          giveUp(order, leg, "reconciliation: the LP does not know " + leg.clOrdId(), "reconciled");
         } else if (unseen && leg.status() == Leg.Status.PENDING_CANCEL) {
           closeUnseenCancel(leg);
         }
@@ -313,6 +316,12 @@ public final class OrderLifecycle {
         reroute(a.order().id(), a.unplaced());
       }
     });
+  }
+
+  private void applyReply(JsonObject reply) {
+    if (reply.getBoolean("ok", false) && reply.getJsonObject("report") != null) {
+      onExecution(LpMessages.report(reply.getJsonObject("report")));
+    }
   }
 
   /** The child order as the LP sees it. */

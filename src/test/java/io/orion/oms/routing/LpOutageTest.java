@@ -35,8 +35,10 @@ class LpOutageTest {
         .map(o -> (JsonObject) o).filter(o -> o.getString("lpId").equals("lp-alpha")).findFirst().orElseThrow();
 
       alpha.stop();
-      JsonObject down = Await.until(() -> "open".equals(alphaState.get().getString("circuit")) ? alphaState.get() : null,
-        "alpha's circuit to open");
+      JsonObject down = Await.until(() -> {
+        JsonObject s = alphaState.get();
+        return "open".equals(s.getString("circuit")) && !s.getBoolean("connected") ? s : null;
+      }, "alpha disconnected and its circuit open");
       assertThat(down.getBoolean("connected")).isFalse();
       assertThat(down.getBoolean("healthy")).isFalse();
       JsonObject health = app.http.get("/api/v1/health/orders", null).json();

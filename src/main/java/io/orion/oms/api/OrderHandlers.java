@@ -141,8 +141,16 @@ final class OrderHandlers {
     }
     return Future.all(results).map(all -> {
       JsonArray out = new JsonArray();
-      results.forEach(f -> out.add(f.result()));
-      return Reply.ok(new JsonObject().put("results", out));
+      JsonArray cancelled = new JsonArray();
+      JsonArray failed = new JsonArray();
+      results.forEach(f -> {
+        JsonObject r = f.result();
+        out.add(r);
+        if (r.getBoolean("ok")) cancelled.add(r.getString("orderId"));
+        else failed.add(new JsonObject().put("orderId", r.getString("orderId")).put("code", r.getString("code"))
+          .put("reason", r.getString("detail")));
+      });
+      return Reply.ok(new JsonObject().put("cancelled", cancelled).put("failed", failed).put("results", out));
     });
   }
 

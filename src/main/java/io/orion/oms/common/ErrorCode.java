@@ -37,7 +37,7 @@ public enum ErrorCode {
   ACCOUNT_NOT_FOUND(Stage.LIFECYCLE, 404, "Account not found"),
   ORDER_NOT_FOUND(Stage.LIFECYCLE, 404, "Order not found"),
   ORDER_NOT_MODIFIABLE(Stage.LIFECYCLE, 400, "Order cannot be modified in its current state"),
-  ORDER_NOT_CANCELLABLE(Stage.LIFECYCLE, 409, "Order cannot be cancelled in its current state"),
+  ORDER_NOT_CANCELLABLE(Stage.LIFECYCLE, 400, "Order cannot be cancelled in its current state"),
   VERSION_MISMATCH(Stage.LIFECYCLE, 412, "Order was changed by someone else"),
 
   // service

@@ -331,9 +331,9 @@ class IdempotencyTest {
       UUID.fromString(id))).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM order_modifications WHERE order_id = ?", UUID.fromString(id))).isEqualTo(1);
 
-    // control: without the key a repeated cancel is a conflict
+    // control: without the key a repeated cancel is refused
     Http.Res unkeyed = app.http.delete("/api/v1/orders/" + id, trader("tina"));
-    assertThat(unkeyed.status()).as(unkeyed.body()).isEqualTo(409);
+    assertThat(unkeyed.status()).as(unkeyed.body()).isEqualTo(400);
     assertThat(unkeyed.json().getString("code")).isEqualTo("ORDER_NOT_CANCELLABLE");
 
     // the POST form of cancel works the same way

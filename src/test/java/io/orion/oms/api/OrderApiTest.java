@@ -103,7 +103,7 @@ class OrderApiTest {
     assertThat(ids(listOrders(t, "statuses=rejected"))).containsExactly(id(o));
     assertThat(ids(listOrders(t, "statuses=pending"))).isEmpty();
     Http.Res cancel = app.http.delete(ORDERS + "/" + id(o), t.token());
-    assertThat(cancel.status()).as(cancel.body()).isEqualTo(409);
+    assertThat(cancel.status()).as(cancel.body()).isEqualTo(400);
     assertThat(cancel.json().getString("code")).isEqualTo("ORDER_NOT_CANCELLABLE");
     assertThat(cancel.json().getString("orderStatus")).isEqualTo("rejected");
   }
@@ -552,6 +552,13 @@ class OrderApiTest {
     JsonObject rb = results.getJsonObject(3);
     assertThat(rb.getString("orderId")).isEqualTo(id(b));
     assertThat(rb.getBoolean("ok")).isTrue();
+    // the summary form: what was cancelled, and why each other id was not
+    assertThat(res.json().getJsonArray("cancelled").getList()).containsExactly(id(a), id(b));
+    JsonArray failed = res.json().getJsonArray("failed");
+    assertThat(failed.getJsonObject(0).getString("orderId")).isEqualTo(unknown);
+    assertThat(failed.getJsonObject(0).getString("code")).isEqualTo("ORDER_NOT_FOUND");
+    assertThat(failed.getJsonObject(1).getString("orderId")).isEqualTo(id(done));
+    assertThat(failed.getJsonObject(1).getString("reason")).isNotBlank();
 
     assertThat(dec(account(t), "reserved")).isEqualByComparingTo("0");
     assertThat(ids(listOrders(t, "statuses=cancelled"))).containsExactlyInAnyOrder(id(a), id(b), id(done));

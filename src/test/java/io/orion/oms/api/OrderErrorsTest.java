@@ -542,9 +542,9 @@ class OrderErrorsTest {
     String id = created(t, heldBuy(t));
     Http.Res first = app.http.delete(ORDERS + "/" + id, t.token());
     assertThat(first.status()).as(first.body()).isEqualTo(200);
-    JsonObject again = assertProblem(app.http.delete(ORDERS + "/" + id, t.token()), 409, "ORDER_NOT_CANCELLABLE");
+    JsonObject again = assertProblem(app.http.delete(ORDERS + "/" + id, t.token()), 400, "ORDER_NOT_CANCELLABLE");
     assertThat(again.getString("detail")).contains("cancelled");
-    assertProblem(app.http.post(ORDERS + "/" + id + "/cancel", t.token(), new JsonObject().put("reason", "again")), 409,
+    assertProblem(app.http.post(ORDERS + "/" + id + "/cancel", t.token(), new JsonObject().put("reason", "again")), 400,
       "ORDER_NOT_CANCELLABLE");
     assertThat(dec(account(t), "reserved")).isEqualByComparingTo("0");
     assertThat(app.http.get(ORDERS + "/" + id + "/history", t.token()).json().getJsonArray("data")).hasSize(1);
@@ -563,10 +563,10 @@ class OrderErrorsTest {
       order = app.http.get(ORDERS + "/" + id, t.token()).json();
     }
     assertThat(order.getString("rejectCode")).isEqualTo("NO_HEALTHY_LP");
-    JsonObject p = assertProblem(app.http.delete(ORDERS + "/" + id, t.token()), 409, "ORDER_NOT_CANCELLABLE");
+    JsonObject p = assertProblem(app.http.delete(ORDERS + "/" + id, t.token()), 400, "ORDER_NOT_CANCELLABLE");
     assertThat(p.getString("orderStatus")).isEqualTo("rejected");
     assertThat(p.getString("detail")).contains(order.getString("orderRef")).contains("rejected");
-    assertProblem(app.http.post(ORDERS + "/" + id + "/cancel", t.token(), new JsonObject()), 409, "ORDER_NOT_CANCELLABLE");
+    assertProblem(app.http.post(ORDERS + "/" + id + "/cancel", t.token(), new JsonObject()), 400, "ORDER_NOT_CANCELLABLE");
     assertThat(app.http.get(ORDERS + "/" + id + "/history", t.token()).json().getJsonArray("data")).isEmpty();
     assertThat(dec(account(t), "reserved")).isEqualByComparingTo("0");
   }

@@ -21,6 +21,16 @@ public final class PositionRepository {
       average_price = EXCLUDED.average_price, realized_pnl = EXCLUDED.realized_pnl,
       version = positions.version + 1, updated_at = EXCLUDED.updated_at""";
 
+  private static final String BY_ACCOUNT = "SELECT * FROM positions WHERE account_id = $1 ORDER BY instrument_id";
+
+  public Future<java.util.List<Position>> byAccount(SqlClient client, UUID accountId) {
+    return client.preparedQuery(BY_ACCOUNT).execute(Tuple.of(accountId)).map(rs -> {
+      java.util.List<Position> out = new java.util.ArrayList<>();
+      rs.forEach(r -> out.add(fromRow(r)));
+      return out;
+    });
+  }
+
   public Future<Position> lock(SqlClient tx, UUID accountId, String instrumentId) {
     return tx.preparedQuery(LOCK).execute(Tuple.of(accountId, instrumentId)).map(rs -> rs.size() == 0
       ? Position.flat(accountId, instrumentId) : fromRow(rs.iterator().next()));

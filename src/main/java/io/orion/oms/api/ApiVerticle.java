@@ -81,7 +81,8 @@ public final class ApiVerticle extends VerticleBase {
 
     OrderRepository orderRepo = new OrderRepository(deps.pool());
     OrderHandlers orders = new OrderHandlers(vertx.eventBus(), orderRepo);
-    AccountHandlers accounts = new AccountHandlers(new AccountRepository(deps.pool()), deps.clock());
+    AccountHandlers accounts = new AccountHandlers(new AccountRepository(deps.pool()), deps.pool(), vertx.eventBus(),
+      deps.clock());
     SystemHandlers system = new SystemHandlers(vertx.eventBus(), new InstrumentRepository(deps.pool()), deps.pool(),
       deps.redis(),
       deps.clock());
@@ -103,6 +104,7 @@ public final class ApiVerticle extends VerticleBase {
       .secured("createAccount", accounts::create)
       .secured("listAccounts", accounts::list)
       .secured("getAccount", accounts::get)
+      .secured("listPositions", accounts::positions)
       .secured("listInstruments", system::instruments)
       .secured("listLps", system::lps)
       .open("getHealth", system::health)

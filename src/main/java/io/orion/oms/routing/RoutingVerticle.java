@@ -36,6 +36,7 @@ public final class RoutingVerticle extends VerticleBase {
   public static final String ROUTE = "oms.routing.route";
   public static final String CHECK_LP = "oms.routing.check-lp";
   public static final String LPS = "oms.routing.lps";
+  public static final String MARKS = "oms.routing.marks";
 
   private final List<Instrument> instruments;
   private final List<String> lpIds;
@@ -74,6 +75,7 @@ public final class RoutingVerticle extends VerticleBase {
     ready.add(vertx.eventBus().<JsonObject>consumer(ROUTE, this::route).completion());
     ready.add(vertx.eventBus().<JsonObject>consumer(CHECK_LP, this::checkLp).completion());
     ready.add(vertx.eventBus().<JsonObject>consumer(LPS, this::lps).completion());
+    ready.add(vertx.eventBus().<JsonObject>consumer(MARKS, this::marks).completion());
     return Future.all(ready);
   }
 
@@ -133,6 +135,27 @@ public final class RoutingVerticle extends VerticleBase {
     } else {
       msg.reply(BusResult.ok(new JsonObject()));
     }
+  }
+
+  /**
+   * Mark prices: the mid of the best fresh bid and ask across all LPs, per instrument asked for
+   * ({@code {instruments:[...]}}); an instrument without a fresh two-sided quote is left out.
+   */
+  private void marks(Message<JsonObject> msg) {
+    Instant now = clock.instant();
+    JsonObject out = new JsonObject();
+    for (Object id : msg.body().getJsonArray("instruments", new JsonArray())) {
+      BigDecimal bid = null;
+      BigDecimal ask = null;
+      for (var q : book.quotes(String.valueOf(id), now, quoteMaxAgeMs)) {
+        if (q.bid() != null && (bid == null || q.bid().compareTo(bid) > 0)) bid = q.bid();
+        if (q.ask() != null && (ask == null || q.ask().compareTo(ask) < 0)) ask = q.ask();
+      }
+      if (bid != null && ask != null) {
+        out.put(String.valueOf(id), bid.add(ask).divide(BigDecimal.valueOf(2)).toPlainString());
+      }
+    }
+    msg.reply(BusResult.ok(new JsonObject().put("marks", out)));
   }
 
   /** Each LP: session, circuit, failures, send latency and the age of its freshest quote. */

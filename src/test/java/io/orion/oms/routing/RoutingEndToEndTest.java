@@ -146,6 +146,33 @@ class RoutingEndToEndTest {
   }
 
   @Test
+  void positionsBalanceAndPnlFollowTheFills() throws Exception {
+    String user = "pos-" + UUID.randomUUID();
+    String acc = app.http.post("/api/v1/accounts", app.demoAdminToken(), new JsonObject().put("ownerId", user)
+      .put("name", "positions").put("currency", "USD").put("balance", "100000")).json().getString("id");
+    String t = app.token("demo", user, "trader");
+    JsonObject buy = new JsonObject().put("clientId", acc).put("instrumentId", "EURUSD").put("side", "buy")
+      .put("orderType", "market").put("timeInForce", "ioc").put("quantity", 10_000);
+    String b = app.http.post("/api/v1/orders", t, buy).json().getString("id");
+    Await.until(() -> "filled".equals(app.http.get("/api/v1/orders/" + b, t).json().getString("status")) ? true : null, "buy");
+    String s = app.http.post("/api/v1/orders", t, buy.copy().put("side", "sell").put("quantity", 4_000)).json().getString("id");
+    Await.until(() -> "filled".equals(app.http.get("/api/v1/orders/" + s, t).json().getString("status")) ? true : null, "sell");
+
+    JsonObject p = app.http.get("/api/v1/accounts/" + acc + "/positions", t).json().getJsonArray("data").getJsonObject(0);
+    assertThat(p.getString("instrumentId")).isEqualTo("EURUSD");
+    assertThat(dec(p, "quantity")).isEqualByComparingTo("6000");
+    assertThat(dec(p, "averagePrice")).isEqualByComparingTo("1.08450");        // bought at alpha's ask
+    assertThat(dec(p, "realizedPnl")).isEqualByComparingTo("-0.4");           // 4,000 sold at 1.08440
+    assertThat(dec(p, "markPrice")).isEqualByComparingTo("1.08445");          // mid of best bid and ask
+    assertThat(dec(p, "unrealizedPnl")).isEqualByComparingTo("-0.3");
+    // cash: -10,845.00 for the buy, +4,337.60 for the sell; nothing left held
+    JsonObject account = app.http.get("/api/v1/accounts/" + acc, t).json();
+    assertThat(dec(account, "balance")).isEqualByComparingTo("93492.60");
+    assertThat(dec(account, "reserved")).isEqualByComparingTo("0");
+    assertThat(app.http.get("/api/v1/accounts/" + acc + "/positions", token).status()).isEqualTo(404); // not the demo trader's
+  }
+
+  @Test
   void marketSellGoesToTheHighestBid() throws Exception {
     JsonObject order = submit(eurusd("sell", "market", 50_000));
     JsonObject filled = awaitOrder(order.getString("id"), "filled");

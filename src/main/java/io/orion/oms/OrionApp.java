@@ -154,7 +154,13 @@ public final class OrionApp {
 
   private List<LpSettings> lpSettings() {
     List<LpSettings> out = new ArrayList<>();
-    for (int i = 0; i < config.lps().size(); i++) out.add(LpSettings.fromJson(config.lps().get(i), "lps[" + i + "]"));
+    for (int i = 0; i < config.lps().size(); i++) {
+      LpSettings lp = LpSettings.fromJson(config.lps().get(i), "lps[" + i + "]");
+      if (out.stream().anyMatch(o -> o.id().equals(lp.id()))) {
+        throw new io.orion.oms.config.ConfigException("lps[" + i + "].id", "'" + lp.id() + "' is used twice");
+      }
+      out.add(lp);
+    }
     return out;
   }
 

@@ -6,17 +6,17 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.List;
 
-/** Typed, key-naming reads of one section of the configuration JSON. */
-final class Conf {
+/** Typed reads of one configuration object; every error names the full key (e.g. {@code simulator.lps[0].port}). */
+public final class Conf {
   private final JsonObject json;
   private final String prefix;
 
-  Conf(JsonObject json, String prefix) {
+  public Conf(JsonObject json, String prefix) {
     this.json = json == null ? new JsonObject() : json;
-    this.prefix = prefix;
+    this.prefix = prefix == null ? "" : prefix;
   }
 
-  String key(String name) {
+  public String key(String name) {
     return prefix.isEmpty() ? name : prefix + "." + name;
   }
 
@@ -26,20 +26,24 @@ final class Conf {
     return new Conf((JsonObject) v, key(name));
   }
 
-  String string(String name, String def) {
+  public String string(String name, String def) {
     Object v = json.getValue(name);
     if (v == null) return def;
     if (!(v instanceof String s)) throw new ConfigException(key(name), "must be a string, got " + v);
-    return s.isBlank() ? def : s;
+    return s.isBlank() ? def : s.trim();
   }
 
-  String requiredString(String name) {
+  public String requiredString(String name) {
     String s = string(name, null);
     if (s == null) throw new ConfigException(key(name), "is required");
     return s;
   }
 
-  int integer(String name, int def, int min, int max) {
+  public int integer(String name, int def, int min, int max) {
+    return (int) longValue(name, def, min, max);
+  }
+
+  public long longValue(String name, long def, long min, long max) {
     Object v = json.getValue(name);
     if (v == null) return def;
     long n;
@@ -47,10 +51,37 @@ final class Conf {
     else if (v instanceof String s && s.trim().matches("-?\\d{1,18}")) n = Long.parseLong(s.trim());
     else throw new ConfigException(key(name), "must be an integer, got '" + v + "'");
     if (n < min || n > max) throw new ConfigException(key(name), "must be between " + min + " and " + max + ", got " + n);
-    return (int) n;
+    return n;
   }
 
-  boolean bool(String name, boolean def) {
+  public Long optionalLong(String name) {
+    return json.getValue(name) == null ? null : longValue(name, 0, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  /** A probability: 0..1. */
+  public double rate(String name, double def) {
+    Object v = json.getValue(name);
+    if (v == null) return def;
+    double d;
+    try {
+      d = v instanceof Number n ? n.doubleValue() : Double.parseDouble(v.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key(name), "must be a number between 0 and 1, got '" + v + "'");
+    }
+    if (!(d >= 0 && d <= 1)) throw new ConfigException(key(name), "must be between 0 and 1, got " + v);
+    return d;
+  }
+
+  /** A decimal taken by its written form (never through double arithmetic), at least {@code min}. */
+  public BigDecimal decimal(String name, BigDecimal def, BigDecimal min) {
+    BigDecimal d = decimal(name, def);
+    if (d != null && d.compareTo(min) < 0) {
+      throw new ConfigException(key(name), "must be at least " + min.toPlainString() + ", got " + json.getValue(name));
+    }
+    return d;
+  }
+
+  public boolean bool(String name, boolean def) {
     Object v = json.getValue(name);
     if (v == null) return def;
     if (v instanceof Boolean b) return b;
@@ -58,11 +89,11 @@ final class Conf {
     throw new ConfigException(key(name), "must be true or false, got '" + v + "'");
   }
 
-  BigDecimal decimal(String name, BigDecimal def) {
+  public BigDecimal decimal(String name, BigDecimal def) {
     Object v = json.getValue(name);
     if (v == null) return def;
     try {
-      return new BigDecimal(v.toString());
+      return v instanceof Double x ? new BigDecimal(Double.toString(x)) : new BigDecimal(v.toString().trim());
     } catch (NumberFormatException e) {
       throw new ConfigException(key(name), "must be a decimal number, got '" + v + "'");
     }

@@ -212,31 +212,29 @@ public final class OrderCommands {
   /** No LP holds any part of the order (pending, or held for a trigger): it ends here and its funds come back. */
   private Future<Order> cancelHeld(SqlConnection tx, Caller caller, Order order, String reason, Instant now) {
     UUID orderId = order.id();
-    {
-      if (order.status() != OrderStatus.PENDING) {
-        return failed(Problem.of(ErrorCode.ORDER_NOT_CANCELLABLE, "Order " + order.orderRef() + " is "
-          + order.status().wire() + " and cannot be cancelled").with("orderStatus", order.status().wire()));
-      }
-      BigDecimal held = order.reservedAmount();
-      int eventCount = held.signum() > 0 ? 2 : 1;
-      JsonObject requested = new JsonObject().put("reason", reason);
-      return accounts.release(tx, order.accountId(), held, eventCount, now)
-        .compose(res -> orders.setStatus(tx, orderId, OrderStatus.CANCELLED, BigDecimal.ZERO, now)
-          .compose(cancelled -> {
-            List<Outbox.Event> events = new ArrayList<>();
-            events.add(new Outbox.Event("order.cancelled", cancelled.toApiJson().put("reason", reason)));
-            if (held.signum() > 0) {
-              events.add(new Outbox.Event("balance.updated", new JsonObject().put("clientId", order.accountId().toString())
-                .put("balance", res.balance()).put("reserved", res.reserved()).put("available", res.available())));
-            }
-            return orders.insertModification(tx, orderId, order.tenantId(), "cancel", requested, new JsonObject()
-                .put("status", order.status().wire()), "applied", reason, caller.userId(), now)
-              .compose(v -> audit.append(tx, cancelled, "order.cancelled", order.status(), OrderStatus.CANCELLED,
-                requested.copy().put("released", held), caller.userId(), now))
-              .compose(v -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
-              .map(cancelled);
-          }));
+    if (order.status() != OrderStatus.PENDING) {
+      return failed(Problem.of(ErrorCode.ORDER_NOT_CANCELLABLE, "Order " + order.orderRef() + " is "
+        + order.status().wire() + " and cannot be cancelled").with("orderStatus", order.status().wire()));
     }
+    BigDecimal held = order.reservedAmount();
+    int eventCount = held.signum() > 0 ? 2 : 1;
+    JsonObject requested = new JsonObject().put("reason", reason);
+    return accounts.release(tx, order.accountId(), held, eventCount, now)
+      .compose(res -> orders.setStatus(tx, orderId, OrderStatus.CANCELLED, BigDecimal.ZERO, now)
+        .compose(cancelled -> {
+          List<Outbox.Event> events = new ArrayList<>();
+          events.add(new Outbox.Event("order.cancelled", cancelled.toApiJson().put("reason", reason)));
+          if (held.signum() > 0) {
+            events.add(new Outbox.Event("balance.updated", new JsonObject().put("clientId", order.accountId().toString())
+              .put("balance", res.balance()).put("reserved", res.reserved()).put("available", res.available())));
+          }
+          return orders.insertModification(tx, orderId, order.tenantId(), "cancel", requested, new JsonObject()
+              .put("status", order.status().wire()), "applied", reason, caller.userId(), now)
+            .compose(v -> audit.append(tx, cancelled, "order.cancelled", order.status(), OrderStatus.CANCELLED,
+              requested.copy().put("released", held), caller.userId(), now))
+            .compose(v -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
+            .map(cancelled);
+        }));
   }
 
   /** New terms asked for an order: null fields stay as they are. */
@@ -270,38 +268,34 @@ public final class OrderCommands {
   }
 
   private Future<Order> modifyVisible(Caller caller, Order order, Modification change, Long expectedVersion) {
-    {
-      if (expectedVersion != null && expectedVersion != order.version()) return failed(versionMismatch(order));
-      if (order.status() != OrderStatus.PENDING) {
-        return failed(Problem.of(ErrorCode.ORDER_NOT_MODIFIABLE, "Order " + order.orderRef() + " is "
-          + order.status().wire() + " and cannot be modified").with("orderStatus", order.status().wire()));
-      }
-      return legs.byOrder(pool, order.id()).compose(all -> all.stream().anyMatch(l -> l.status().open())
-        ? failed(Problem.of(ErrorCode.ORDER_NOT_MODIFIABLE, "Order " + order.orderRef() + " is already at a liquidity "
-          + "provider; modifying routed orders (cancel/replace) is not supported yet: cancel it and submit a new one")
-          .with("orderStatus", order.status().wire()))
-        : modifyUnrouted(caller, order, change));
+    if (expectedVersion != null && expectedVersion != order.version()) return failed(versionMismatch(order));
+    if (order.status() != OrderStatus.PENDING) {
+      return failed(Problem.of(ErrorCode.ORDER_NOT_MODIFIABLE, "Order " + order.orderRef() + " is "
+        + order.status().wire() + " and cannot be modified").with("orderStatus", order.status().wire()));
     }
+    return legs.byOrder(pool, order.id()).compose(all -> all.stream().anyMatch(l -> l.status().open())
+      ? failed(Problem.of(ErrorCode.ORDER_NOT_MODIFIABLE, "Order " + order.orderRef() + " is already at a liquidity "
+        + "provider; modifying routed orders (cancel/replace) is not supported yet: cancel it and submit a new one")
+        .with("orderStatus", order.status().wire()))
+      : modifyUnrouted(caller, order, change));
   }
 
   private Future<Order> modifyUnrouted(Caller caller, Order order, Modification change) {
-    {
-      Order changed = order.withTerms(change.quantity(), change.price(), change.stopPrice(), change.pegOffset(),
-        change.trailAmount(), change.expiryDate());
-      if (changed.quantity().compareTo(order.filledQuantity()) < 0) {
-        return failed(Problem.invalid(ErrorCode.VALIDATION_FAILED, "quantity is below the filled quantity "
-          + order.filledQuantity().toPlainString(), List.of(new FieldError("quantity", "BELOW_FILLED",
-          "quantity must be at least the filled quantity " + order.filledQuantity().toPlainString()))));
-      }
-      return accounts.findVisible(systemView(order.tenantId()), order.accountId()).compose(account -> {
-        Account withoutThis = new Account(account.id(), account.tenantId(), account.ownerId(), account.name(),
-          account.currency(), account.balance(), account.reserved().subtract(order.reservedAmount()).max(BigDecimal.ZERO),
-          account.maxOrderNotional(), account.maxPositionQuantity(), account.createdAt(), account.updatedAt());
-        JsonObject check = new JsonObject().put("order", changed.asNewOrder().toBusJson())
-          .put("account", withoutThis.toBusJson()).put("replacesQuantity", Json.dec(order.remainingQuantity()));
-        return validate(check).compose(accepted -> applyModification(caller, order, changed, change, accepted, account));
-      });
+    Order changed = order.withTerms(change.quantity(), change.price(), change.stopPrice(), change.pegOffset(),
+      change.trailAmount(), change.expiryDate());
+    if (changed.quantity().compareTo(order.filledQuantity()) < 0) {
+      return failed(Problem.invalid(ErrorCode.VALIDATION_FAILED, "quantity is below the filled quantity "
+        + order.filledQuantity().toPlainString(), List.of(new FieldError("quantity", "BELOW_FILLED",
+        "quantity must be at least the filled quantity " + order.filledQuantity().toPlainString()))));
     }
+    return accounts.findVisible(systemView(order.tenantId()), order.accountId()).compose(account -> {
+      Account withoutThis = new Account(account.id(), account.tenantId(), account.ownerId(), account.name(),
+        account.currency(), account.balance(), account.reserved().subtract(order.reservedAmount()).max(BigDecimal.ZERO),
+        account.maxOrderNotional(), account.maxPositionQuantity(), account.createdAt(), account.updatedAt());
+      JsonObject check = new JsonObject().put("order", changed.asNewOrder().toBusJson())
+        .put("account", withoutThis.toBusJson()).put("replacesQuantity", Json.dec(order.remainingQuantity()));
+      return validate(check).compose(accepted -> applyModification(caller, order, changed, change, accepted, account));
+    });
   }
 
   private Future<Order> applyModification(Caller caller, Order order, Order changed, Modification change,

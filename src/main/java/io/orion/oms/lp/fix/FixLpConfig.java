@@ -1,7 +1,7 @@
 package io.orion.oms.lp.fix;
 
 import io.orion.oms.config.ConfigException;
-import io.orion.oms.lp.fix.FixSupport.Keyed;
+import io.orion.oms.config.Conf;
 import io.vertx.core.json.JsonObject;
 import quickfix.SessionSettings;
 
@@ -53,7 +53,7 @@ public record FixLpConfig(String id, String host, int port, String senderCompId,
 
   /** {@code keyPrefix} (e.g. {@code lps[1]}) makes errors name the full key; {@code storeDir} defaults to {@code ./data/fix/<id>}. */
   public static FixLpConfig fromJson(JsonObject json, String keyPrefix) {
-    Keyed c = new Keyed(json, keyPrefix);
+    Conf c = new Conf(json, keyPrefix);
     String id = c.requiredString("id");
     if (!id.matches("[A-Za-z0-9_.-]{1,64}")) throw new ConfigException(c.key("id"), "must be 1-64 of letters, digits, '_', '.', '-', got '" + id + "'");
     String reconnect = c.string("reconnectInterval", DEFAULT_RECONNECT);
@@ -65,8 +65,8 @@ public record FixLpConfig(String id, String host, int port, String senderCompId,
     if (sender.equals(target)) throw new ConfigException(c.key("targetCompId"), "must differ from senderCompId '" + sender + "'");
     if (json == null || json.getValue("port") == null) throw new ConfigException(c.key("port"), "is required");
     String store = c.string("storeDir", null);
-    return new FixLpConfig(id, c.string("host", "127.0.0.1"), (int) c.integer("port", 0, 1, 65535), sender, target,
-      (int) c.integer("heartbeatSeconds", 5, 1, 300), reconnect.replace(" ", ""),
+    return new FixLpConfig(id, c.string("host", "127.0.0.1"), (int) c.longValue("port", 0, 1, 65535), sender, target,
+      (int) c.longValue("heartbeatSeconds", 5, 1, 300), reconnect.replace(" ", ""),
       store == null ? Path.of("data", "fix", id).toAbsolutePath().normalize() : Path.of(store).toAbsolutePath().normalize(),
       c.string("dataDictionary", "FIX44.xml"));
   }

@@ -1,7 +1,7 @@
 package io.orion.oms.lp.sim;
 
 import io.orion.oms.config.ConfigException;
-import io.orion.oms.lp.fix.FixSupport.Keyed;
+import io.orion.oms.config.Conf;
 import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
@@ -52,19 +52,19 @@ public record SimulatedLpConfig(String id, String name, String host, int port, S
 
   /** {@code keyPrefix} (e.g. {@code simulator.lps[0]}) makes errors name the full key. */
   public static SimulatedLpConfig fromJson(JsonObject json, String keyPrefix) {
-    Keyed c = new Keyed(json, keyPrefix);
+    Conf c = new Conf(json, keyPrefix);
     String id = c.requiredString("id");
     if (!id.matches("[A-Za-z0-9_.-]{1,64}")) throw new ConfigException(c.key("id"), "must be 1-64 of letters, digits, '_', '.', '-', got '" + id + "'");
     String lpCompId = c.string("lpCompId", id.replaceAll("[^A-Za-z0-9]", "").toUpperCase());
     String omsCompId = c.string("omsCompId", "ORION");
     if (lpCompId.equals(omsCompId)) throw new ConfigException(c.key("lpCompId"), "must differ from omsCompId '" + omsCompId + "'");
     return new SimulatedLpConfig(id, c.string("name", id), c.string("host", "127.0.0.1"),
-      (int) c.integer("port", 0, 0, 65535), lpCompId, omsCompId,
+      (int) c.longValue("port", 0, 0, 65535), lpCompId, omsCompId,
       c.decimal("spreadBps", new BigDecimal("2"), BigDecimal.ZERO),
-      (int) c.integer("depthLevels", 5, 1, 50),
-      c.integer("sizePerLevelLots", 100, 1, 1_000_000_000),
-      c.integer("latencyMs", 1, 0, 600_000), c.rate("rejectRate", 0), c.rate("timeoutRate", 0),
-      c.rate("partialFillRate", 0), c.integer("quoteIntervalMs", 250, 10, 3_600_000), c.optionalLong("seed"));
+      (int) c.longValue("depthLevels", 5, 1, 50),
+      c.longValue("sizePerLevelLots", 100, 1, 1_000_000_000),
+      c.longValue("latencyMs", 1, 0, 600_000), c.rate("rejectRate", 0), c.rate("timeoutRate", 0),
+      c.rate("partialFillRate", 0), c.longValue("quoteIntervalMs", 250, 10, 3_600_000), c.optionalLong("seed"));
   }
 
   public SimulatedLpConfig withPort(int newPort) {

@@ -213,7 +213,7 @@ public final class OrionApp {
         OrderLifecycle lifecycle = new OrderLifecycle(vertx, pool, orders, legs, applier, retry, callTimeoutMs, clock,
           registry);
         return new OrderCommands(vertx.eventBus(), pool, orders, accounts, legs, lifecycle, clock);
-      }, config.orders().reconcileIntervalMs())))
+      }, config.orders().reconcileIntervalMs(), config, orders, clock)))
       .compose(id -> vertx.deployVerticle(() -> {
         ApiVerticle v = new ApiVerticle(deps);
         synchronized (apis) {

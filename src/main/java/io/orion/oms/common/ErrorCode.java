@@ -39,6 +39,8 @@ public enum ErrorCode {
   ORDER_NOT_MODIFIABLE(Stage.LIFECYCLE, 400, "Order cannot be modified in its current state"),
   ORDER_NOT_CANCELLABLE(Stage.LIFECYCLE, 400, "Order cannot be cancelled in its current state"),
   VERSION_MISMATCH(Stage.LIFECYCLE, 412, "Order was changed by someone else"),
+  // the rejectCode of an order that reached its GTD expiry or its DAY session end (never an HTTP answer)
+  ORDER_EXPIRED(Stage.LIFECYCLE, 400, "Order expired"),
 
   // service
   SERVICE_UNAVAILABLE(Stage.SERVICE, 503, "Service unavailable"),

@@ -18,10 +18,25 @@ public record OrionConfig(Path dataDir, Http http, Database database, Redis redi
    * Order lifecycle: a send whose outcome is unknown is retried {@code maxRetries} times, waiting
    * {@code retryBackoffMs} then doubling; open legs untouched for {@code reconcileIntervalMs} are checked with their LP.
    */
-  public record Orders(int maxRetries, int retryBackoffMs, int reconcileIntervalMs) {
+  public record Orders(int maxRetries, int retryBackoffMs, int reconcileIntervalMs, int expirySweepMs,
+                       java.time.LocalTime dayEndUtc) {
     static Orders from(Conf c) {
+      String dayEnd = c.string("dayEndUtc", "21:00");
+      java.time.LocalTime end;
+      try {
+        end = java.time.LocalTime.parse(dayEnd);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new ConfigException(c.key("dayEndUtc"), "must be a time of day like 21:00, got '" + dayEnd + "'");
+      }
       return new Orders(c.integer("maxRetries", 3, 0, 10), c.integer("retryBackoffMs", 1000, 1, 600_000),
-        c.integer("reconcileIntervalMs", 30_000, 100, 3_600_000));
+        c.integer("reconcileIntervalMs", 30_000, 100, 3_600_000), c.integer("expirySweepMs", 1000, 50, 600_000), end);
+    }
+
+    /** The most recent session end at or before {@code now}: DAY orders created before it have expired. */
+    public java.time.Instant lastDayEnd(java.time.Instant now) {
+      java.time.ZonedDateTime t = now.atZone(java.time.ZoneOffset.UTC).with(dayEndUtc);
+      if (t.toInstant().isAfter(now)) t = t.minusDays(1);
+      return t.toInstant();
     }
   }
 

@@ -4,6 +4,7 @@ import io.orion.oms.account.AccountRepository;
 import io.orion.oms.account.Position;
 import io.orion.oms.account.PositionRepository;
 import io.orion.oms.common.Decimals;
+import io.orion.oms.common.ErrorCode;
 import io.orion.oms.events.Outbox;
 import io.orion.oms.instrument.InstrumentCatalog;
 import io.orion.oms.lp.ExecutionReport;
@@ -233,14 +234,16 @@ public final class ExecutionApplier {
       if (open || order.filledQuantity().compareTo(order.quantity()) == 0) {
         return Future.succeededFuture(new Applied(order, changed, BigDecimal.ZERO, null));
       }
-      OrderStatus end = changed.status() == Leg.Status.EXPIRED ? OrderStatus.EXPIRED : OrderStatus.CANCELLED;
+      boolean expiring = ErrorCode.ORDER_EXPIRED.name().equals(order.rejectCode());
+      OrderStatus end = changed.status() == Leg.Status.EXPIRED || expiring ? OrderStatus.EXPIRED : OrderStatus.CANCELLED;
       BigDecimal placed = all.stream().filter(l -> l.status() != Leg.Status.FAILED && l.status() != Leg.Status.REJECTED)
         .map(Leg::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
       String reason = order.status() == OrderStatus.PENDING_CANCEL ? order.rejectReason()
         : placed.compareTo(order.quantity()) < 0 && changed.status() == Leg.Status.FILLED
         ? "No liquidity at any healthy LP for the remaining " + order.quantity().subtract(placed).toPlainString()
         : "Remaining quantity cancelled by the liquidity provider" + (changed.lastError() == null ? "" : ": " + changed.lastError());
-      return finish(tx, order, end, null, reason, now).map(o -> new Applied(o, changed, BigDecimal.ZERO, null));
+      return finish(tx, order, end, expiring ? order.rejectCode() : null, reason, now)
+        .map(o -> new Applied(o, changed, BigDecimal.ZERO, null));
     });
   }
 

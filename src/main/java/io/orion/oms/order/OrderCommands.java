@@ -181,15 +181,15 @@ public final class OrderCommands {
     }
     return legs.byOrder(tx, orderId).compose(all -> {
       List<Leg> open = all.stream().filter(l -> l.status().open()).toList();
-      if (!open.isEmpty()) return requestCancel(tx, caller, order, open, reason, now);
+      if (!open.isEmpty()) return requestCancel(tx, caller, order, open, null, reason, now);
       return cancelHeld(tx, caller, order, reason, now);
     });
   }
 
-  private Future<Order> requestCancel(SqlConnection tx, Caller caller, Order order, List<Leg> open, String reason,
-                                      Instant now) {
+  private Future<Order> requestCancel(SqlConnection tx, Caller caller, Order order, List<Leg> open, String code,
+                                      String reason, Instant now) {
     Order pending = order.withState(OrderStatus.PENDING_CANCEL, order.filledQuantity(), order.averagePrice(),
-      order.reservedAmount(), null, reason == null ? "Cancelled by " + caller.userId() : reason);
+      order.reservedAmount(), code, reason == null ? "Cancelled by " + caller.userId() : reason);
     JsonObject requested = new JsonObject().put("reason", reason);
     Future<Void> chain = Future.succeededFuture();
     for (Leg l : open) {
@@ -207,6 +207,26 @@ public final class OrderCommands {
             List.of(new Outbox.Event("order.pending_cancel", saved.toApiJson())), now))
           .map(saved)))
       .onSuccess(saved -> tx.transaction().completion().onSuccess(x -> lifecycle.cancelLegs(saved, open)));
+  }
+
+  /**
+   * Ends an order whose time is up (GTD expiry, DAY session end): held ones at once, routed ones by
+   * cancelling their legs at the LPs, after which they end {@code expired}. Runs from the expiry sweep,
+   * so an expiry that fell while the service was down happens at start-up.
+   */
+  public Future<Void> expire(Order stale, String reason) {
+    Instant now = clock.instant();
+    Caller system = new Caller(stale.tenantId(), "system", java.util.Set.of(Role.ADMIN));
+    return pool.withTransaction(tx -> orders.lock(tx, stale.id()).compose(order -> {
+      if (order.status().isFinal() || order.status() == OrderStatus.PENDING_CANCEL) return Future.succeededFuture();
+      return legs.byOrder(tx, order.id()).compose(all -> {
+        List<Leg> open = all.stream().filter(l -> l.status().open()).toList();
+        if (!open.isEmpty()) {
+          return requestCancel(tx, system, order, open, ErrorCode.ORDER_EXPIRED.name(), reason, now).mapEmpty();
+        }
+        return lifecycle.finish(tx, order, OrderStatus.EXPIRED, ErrorCode.ORDER_EXPIRED.name(), reason, now).mapEmpty();
+      });
+    }));
   }
 
   /** No LP holds any part of the order (pending, or held for a trigger): it ends here and its funds come back. */

@@ -324,6 +324,12 @@ public final class OrderLifecycle {
     }
   }
 
+  /** Ends an order no LP holds, releasing its funds (see {@link ExecutionApplier#finish}). */
+  public Future<Order> finish(io.vertx.sqlclient.SqlConnection tx, Order order, OrderStatus end, String code,
+                              String reason, Instant now) {
+    return applier.finish(tx, order, end, code, reason, now);
+  }
+
   /** The child order as the LP sees it. */
   static LpOrder lpOrder(Order order, Leg leg) {
     LpOrder.TimeInForce tif = switch (order.timeInForce()) {

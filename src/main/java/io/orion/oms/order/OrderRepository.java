@@ -107,6 +107,16 @@ public final class OrderRepository {
     return tx.preparedQuery(BY_ID_FOR_UPDATE).execute(scope(id, caller)).map(OrderRepository::first);
   }
 
+  private static final String EXPIRED = """
+    SELECT * FROM orders WHERE status IN ('pending', 'working', 'partial_fill', 'pending_replace') AND (
+      (time_in_force = 'gtd' AND expiry_date <= $1) OR (time_in_force = 'day' AND created_at < $2))
+    ORDER BY created_at LIMIT 100""";
+
+  /** Open GTD orders past their expiry and DAY orders from before the last session end. */
+  public Future<List<Order>> expired(Instant now, Instant lastDayEnd) {
+    return pool.preparedQuery(EXPIRED).execute(Tuple.of(utc(now), utc(lastDayEnd))).map(OrderRepository::all);
+  }
+
   public Future<Order> byId(SqlClient client, UUID id) {
     return client.preparedQuery("SELECT * FROM orders WHERE id = $1").execute(Tuple.of(id)).map(OrderRepository::first);
   }

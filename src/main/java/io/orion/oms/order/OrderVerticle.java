@@ -30,20 +30,51 @@ public final class OrderVerticle extends VerticleBase {
   private OrderCommands commands;
 
   private final long reconcileIntervalMs;
+  private final io.orion.oms.config.OrionConfig expiry;
+  private final OrderRepository orderReads;
+  private final java.time.Clock clock;
+  private boolean sweeping;
 
   public OrderVerticle(java.util.function.Supplier<OrderCommands> commandsFactory) {
-    this(commandsFactory, 0);
+    this(commandsFactory, 0, null, null, null);
   }
 
   /** {@code reconcileIntervalMs}: how often legs left open without news are checked with their LP (0: never). */
-  public OrderVerticle(java.util.function.Supplier<OrderCommands> commandsFactory, long reconcileIntervalMs) {
+  public OrderVerticle(java.util.function.Supplier<OrderCommands> commandsFactory, long reconcileIntervalMs,
+                       io.orion.oms.config.OrionConfig expiry, OrderRepository orderReads, java.time.Clock clock) {
     this.commandsFactory = commandsFactory;
     this.reconcileIntervalMs = reconcileIntervalMs;
+    this.expiry = expiry;
+    this.orderReads = orderReads;
+    this.clock = clock;
+  }
+
+  /** GTD orders past their expiry and DAY orders older than the last session end are ended. */
+  private void sweepExpired() {
+    if (sweeping) return; // one sweep at a time
+    sweeping = true;
+    java.time.Instant now = clock.instant();
+    java.time.Instant dayEnd = expiry.orders().lastDayEnd(now);
+    orderReads.expired(now, dayEnd).compose(list -> {
+      java.util.List<Future<Void>> done = new java.util.ArrayList<>();
+      for (Order o : list) {
+        String reason = o.timeInForce() == TimeInForce.GTD ? "GTD order expired at " + o.expiryDate()
+          : "DAY order expired at the session end " + dayEnd;
+        done.add(commands.expire(o, reason));
+      }
+      return Future.join(done);
+    }).onComplete(ar -> {
+      sweeping = false;
+      if (ar.failed()) log.error("Expiry sweep failed", ar.cause());
+    });
   }
 
   @Override
   public Future<?> start() {
     commands = commandsFactory.get();
+    if (expiry != null) {
+      vertx.setPeriodic(1, expiry.orders().expirySweepMs(), id -> sweepExpired());
+    }
     if (reconcileIntervalMs > 0) {
       vertx.setPeriodic(reconcileIntervalMs, reconcileIntervalMs, id -> commands.lifecycle().reconcile(reconcileIntervalMs)
         .onSuccess(n -> {

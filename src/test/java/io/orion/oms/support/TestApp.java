@@ -91,7 +91,13 @@ public final class TestApp implements AutoCloseable {
 
   /** Stops the process and starts a new one on the same database and data directory. */
   public void restart() throws Exception {
+    restart(0);
+  }
+
+  /** Stops, stays down for {@code downtimeMs} (time passes for expiries and LPs), starts again. */
+  public void restart(long downtimeMs) throws Exception {
     app.stop();
+    Thread.sleep(downtimeMs);
     app = new OrionApp(config, clock).start();
     http.baseUrl("http://127.0.0.1:" + app.httpPort());
   }

@@ -77,6 +77,7 @@ public final class OrderLifecycle {
       .put("excludeLps", new JsonArray(List.copyOf(excluded)));
     vertx.eventBus().<JsonObject>request(RoutingVerticle.ROUTE, req)
       .compose(reply -> BusResult.unwrap(reply.body()))
+      .compose(value -> fillOrKillCovered(order, quantity, value))
       .compose(value -> recordLegs(order, value))
       .onSuccess(placed -> placed.forEach(leg -> send(placed.order, leg, 1)))
       .onFailure(err -> {
@@ -86,6 +87,40 @@ public final class OrderLifecycle {
           unplaced(order, ErrorCode.NO_HEALTHY_LP, "Routing failed: " + err.getMessage());
         }
       });
+  }
+
+  /**
+   * A FOK order fills completely or not at all. Legs at several LPs could not be all-or-nothing
+   * together, so it goes to one LP whose quote covers the whole quantity, or it is rejected before
+   * anything is sent.
+   */
+  private Future<JsonObject> fillOrKillCovered(Order order, BigDecimal quantity, JsonObject routed) {
+    if (order.timeInForce() != TimeInForce.FOK) return Future.succeededFuture(routed);
+    JsonArray allocations = routed.getJsonArray("allocations");
+    String unfilled = routed.getJsonObject("decision").getString("unfilled", "0");
+    if (allocations.size() == 1 && new BigDecimal(unfilled).signum() == 0) return Future.succeededFuture(routed);
+    // the best-priced eligible quote that alone covers the quantity, if any
+    boolean buy = order.side() == Side.BUY;
+    JsonObject best = null;
+    for (Object o : routed.getJsonObject("decision").getJsonArray("quotesSeen", new JsonArray())) {
+      JsonObject q = (JsonObject) o;
+      String px = q.getString(buy ? "ask" : "bid");
+      String size = q.getString(buy ? "askSize" : "bidSize");
+      if (!"eligible".equals(q.getString("status")) || px == null || size == null
+        || new BigDecimal(size).compareTo(quantity) < 0) continue;
+      if (best == null || (buy ? new BigDecimal(px).compareTo(new BigDecimal(best.getString("ask"))) < 0
+        : new BigDecimal(px).compareTo(new BigDecimal(best.getString("bid"))) > 0)) best = q;
+    }
+    if (best != null) {
+      JsonObject decision = routed.getJsonObject("decision").copy().put("unfilled", "0")
+        .put("reason", "FOK: whole quantity at the best LP whose quote covers it");
+      JsonObject only = new JsonObject().put("lpId", best.getString("lpId")).put("quantity", quantity.toPlainString())
+        .put("expectedPrice", best.getString(buy ? "ask" : "bid"));
+      decision.put("allocations", new JsonArray().add(only));
+      return Future.succeededFuture(new JsonObject().put("decision", decision).put("allocations", new JsonArray().add(only)));
+    }
+    return Future.failedFuture(new ProblemException(problem(ErrorCode.NO_LIQUIDITY, "FOK order for "
+      + quantity.toPlainString() + " " + order.instrumentId() + " cannot fill completely at one LP at current quotes")));
   }
 
   /** The legs of one placement, with the order as it was when they were written. */

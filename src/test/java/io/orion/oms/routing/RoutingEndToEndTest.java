@@ -173,6 +173,32 @@ class RoutingEndToEndTest {
   }
 
   @Test
+  void fillOrKillGoesWholeToOneLpThatCoversItOrIsRejected() throws Exception {
+    String user = "fok-" + UUID.randomUUID();
+    String acc = app.http.post("/api/v1/accounts", app.demoAdminToken(), new JsonObject().put("ownerId", user)
+      .put("name", "fok").put("currency", "USD").put("balance", "10000000")).json().getString("id");
+    String t = app.token("demo", user, "trader");
+    JsonObject fok = new JsonObject().put("clientId", acc).put("instrumentId", "EURUSD").put("side", "buy")
+      .put("orderType", "market").put("timeInForce", "fok");
+    // alpha (best ask) quotes 500,000 and beta 1,000,000: only gamma's 2,000,000 covers 1,500,000 alone
+    String big = app.http.post("/api/v1/orders", t, fok.copy().put("quantity", 1_500_000)).json().getString("id");
+    JsonObject filled = Await.until(() -> {
+      JsonObject o = app.http.get("/api/v1/orders/" + big, t).json();
+      return "filled".equals(o.getString("status")) ? o : null;
+    }, "the FOK order to fill");
+    assertThat(legLps(big)).isEqualTo("lp-gamma:filled");
+    assertThat(dec(filled, "averagePrice")).isEqualByComparingTo("1.08490");
+
+    String tooBig = app.http.post("/api/v1/orders", t, fok.copy().put("quantity", 3_000_000)).json().getString("id");
+    JsonObject rejected = Await.until(() -> {
+      JsonObject o = app.http.get("/api/v1/orders/" + tooBig, t).json();
+      return "rejected".equals(o.getString("status")) ? o : null;
+    }, "the uncoverable FOK order to be rejected");
+    assertThat(rejected.getString("rejectCode")).isEqualTo("NO_LIQUIDITY");
+    assertThat(legLps(tooBig)).isNull(); // nothing was sent anywhere
+  }
+
+  @Test
   void marketSellGoesToTheHighestBid() throws Exception {
     JsonObject order = submit(eurusd("sell", "market", 50_000));
     JsonObject filled = awaitOrder(order.getString("id"), "filled");

@@ -101,6 +101,7 @@ public final class ApiVerticle extends VerticleBase {
       .secured("getOrderFills", orders::fills)
       .secured("getOrderHistory", orders::history)
       .secured("getOrderAudit", orders::audit)
+      .secured("listAudit", orders::tenantAudit)
       .secured("createAccount", accounts::create)
       .secured("listAccounts", accounts::list)
       .secured("getAccount", accounts::get)

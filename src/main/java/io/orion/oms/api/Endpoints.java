@@ -157,6 +157,10 @@ final class Endpoints {
 
   static void write(RoutingContext ctx, Reply reply) {
     reply.headers().forEach((k, v) -> ctx.response().putHeader(k, v));
+    if (reply.text() != null) {
+      ctx.response().setStatusCode(reply.status()).putHeader("Content-Type", reply.textType()).end(reply.text());
+      return;
+    }
     writeRaw(ctx, reply.status(), reply.body(), "application/json");
   }
 

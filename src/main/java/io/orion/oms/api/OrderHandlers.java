@@ -112,6 +112,40 @@ final class OrderHandlers {
     }
   }
 
+  /** The tenant's audit trail for compliance: JSON pages, or CSV when asked with {@code Accept: text/csv}. */
+  Future<Reply> tenantAudit(ApiRequest req) {
+    if (!req.caller().seesWholeTenant()) {
+      return Future.failedFuture(new ProblemException(Problem.of(ErrorCode.FORBIDDEN,
+        "Only the compliance and admin roles may read the tenant's audit trail")));
+    }
+    int page = req.queryInt("page", 1);
+    int limit = req.queryInt("limit", 100);
+    return orders.tenantAudit(req.caller().tenant(), time(req.queryString("fromDate")), time(req.queryString("toDate")),
+      page, limit).map(result -> {
+        String accept = req.header("Accept");
+        if (accept != null && accept.contains("text/csv")) return Reply.text(csv(result.getJsonArray("data")), "text/csv");
+        return Reply.ok(result.put("page", page).put("limit", limit));
+      });
+  }
+
+  private static String csv(JsonArray entries) {
+    StringBuilder b = new StringBuilder("id,createdAt,orderId,accountId,eventType,fromStatus,toStatus,actor,details\r\n");
+    for (Object o : entries) {
+      JsonObject e = (JsonObject) o;
+      b.append(e.getLong("id")).append(',').append(e.getString("createdAt")).append(',').append(e.getString("orderId"))
+        .append(',').append(e.getString("accountId")).append(',').append(cell(e.getString("eventType"))).append(',')
+        .append(cell(e.getString("fromStatus"))).append(',').append(cell(e.getString("toStatus"))).append(',')
+        .append(cell(e.getString("actor"))).append(',').append(cell(e.getJsonObject("details").encode())).append("\r\n");
+    }
+    return b.toString();
+  }
+
+  /** RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. */
+  private static String cell(String v) {
+    if (v == null) return "";
+    return v.matches("(?s).*[\",\r\n].*") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+  }
+
   Future<Reply> cancel(ApiRequest req) {
     return cancelOne(req, req.pathUuid("id"), req.queryString("reason"))
       .map(o -> Reply.of(200, o.toApiJson(), Map.of("ETag", etag(o))));

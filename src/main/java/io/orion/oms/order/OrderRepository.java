@@ -65,6 +65,11 @@ public final class OrderRepository {
     INSERT INTO order_modifications (id, order_id, tenant_id, kind, requested, previous, status, reason, requested_by,
       created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)""";
   private static final String AUDIT = "SELECT * FROM execution_logs WHERE order_id = $1 ORDER BY id";
+  private static final String TENANT_AUDIT = """
+    SELECT * FROM execution_logs WHERE tenant_id = $1 AND created_at >= $2 AND created_at <= $3
+    ORDER BY id LIMIT $4 OFFSET $5""";
+  private static final String TENANT_AUDIT_COUNT =
+    "SELECT count(*) AS total FROM execution_logs WHERE tenant_id = $1 AND created_at >= $2 AND created_at <= $3";
 
   private final Pool pool;
 
@@ -214,14 +219,27 @@ public final class OrderRepository {
   }
 
   public Future<JsonArray> audit(UUID orderId) {
-    return pool.preparedQuery(AUDIT).execute(Tuple.of(orderId)).map(rs -> {
-      JsonArray out = new JsonArray();
-      rs.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("orderId", r.getUUID("order_id").toString())
-        .put("eventType", r.getString("event_type")).put("fromStatus", r.getString("from_status"))
-        .put("toStatus", r.getString("to_status")).put("details", r.getJsonObject("details"))
-        .put("actor", r.getString("actor")).put("createdAt", time(r, "created_at"))));
-      return out;
+    return pool.preparedQuery(AUDIT).execute(Tuple.of(orderId)).map(OrderRepository::auditEntries);
+  }
+
+  /** A page of a whole tenant's audit trail between two instants (inclusive), oldest first, and its total. */
+  public Future<JsonObject> tenantAudit(String tenant, Instant from, Instant to, int page, int limit) {
+    Tuple range = Tuple.of(tenant, utc(from), utc(to));
+    return pool.preparedQuery(TENANT_AUDIT_COUNT).execute(range).compose(c -> {
+      long total = c.iterator().next().getLong("total");
+      return pool.preparedQuery(TENANT_AUDIT).execute(Tuple.of(tenant, utc(from), utc(to), limit, (long) (page - 1) * limit))
+        .map(rs -> new JsonObject().put("data", auditEntries(rs)).put("total", total));
     });
+  }
+
+  private static JsonArray auditEntries(RowSet<Row> rs) {
+    JsonArray out = new JsonArray();
+    rs.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("orderId", r.getUUID("order_id").toString())
+      .put("accountId", r.getUUID("account_id").toString())
+      .put("eventType", r.getString("event_type")).put("fromStatus", r.getString("from_status"))
+      .put("toStatus", r.getString("to_status")).put("details", r.getJsonObject("details"))
+      .put("actor", r.getString("actor")).put("createdAt", time(r, "created_at"))));
+    return out;
   }
 
   private static final java.util.Set<String> DECIMAL_TERMS =

@@ -174,9 +174,12 @@ public final class OrderLifecycle {
         .put("detail", String.valueOf(ar.cause().getMessage()));
       if (reply.getBoolean("ok", false)) {
         applyReply(reply); // usually a duplicate of the stream's copy, ignored by ExecID
+        if (attempt > 1) auditAttempt(order, leg, "order.send_recovered", attempt, null, "the LP answered the resend");
         return;
       }
       String failure = reply.getString("failure");
+      auditAttempt(order, leg, "order.send_failed", attempt, "timeout".equals(failure) ? ErrorCode.LP_TIMEOUT.name()
+        : failure.toUpperCase(), reply.getString("detail"));
       if ("circuit_open".equals(failure) || "not_connected".equals(failure)) {
         // never left: safe to place elsewhere at once
         giveUp(order, leg, failure + ": " + reply.getString("detail"), "unreachable");
@@ -208,6 +211,17 @@ public final class OrderLifecycle {
         markUnknown(leg, why);
       }
     });
+  }
+
+  /**
+   * Off the normal path only (a send that failed, and its recovery): an audit entry per attempt with
+   * its number and error code, so a timeout followed by a successful resend is visible step by step.
+   */
+  private void auditAttempt(Order order, Leg leg, String event, int attempt, String errorCode, String detail) {
+    JsonObject details = new JsonObject().put("lpId", leg.lpId()).put("clOrdId", leg.clOrdId())
+      .put("retryAttempt", attempt - 1).put("errorCode", errorCode).put("detail", detail);
+    pool.withTransaction(tx -> audit.append(tx, order, event, null, null, details, "system", clock.instant()))
+      .onFailure(e -> log.error("Cannot audit {} of leg {}", event, leg.clOrdId(), e));
   }
 
   private Future<Void> countAttempt(Leg leg) {

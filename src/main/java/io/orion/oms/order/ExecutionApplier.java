@@ -148,7 +148,7 @@ public final class ExecutionApplier {
           return positions.save(tx, order.tenantId(), after, now)
             .compose(v -> settleAndSave(tx, order, next, complete ? "order.filled" : "order.partially_filled", extra,
               cash, release, r, now, new JsonObject().put("fillId", fillId.toString()).put("lpId", r.lpId())
-                .put("execId", r.execId()).put("quantity", qty).put("price", px)));
+                .put("execId", r.execId()).put("quantity", qty).put("price", px), null));
         })
         .compose(o -> closeIfDone(tx, o, newLeg, now));
     }));
@@ -183,7 +183,7 @@ public final class ExecutionApplier {
       OrderStatus resumed = order.filledQuantity().signum() > 0 ? OrderStatus.PARTIAL_FILL : OrderStatus.WORKING;
       Order next = order.withState(resumed, order.filledQuantity(), order.averagePrice(), order.reservedAmount(), null, null);
       return settleAndSave(tx, order, next, "order.cancel_rejected", List.of(), BigDecimal.ZERO, BigDecimal.ZERO, r, now,
-        details).map(o -> new Applied(o, restored, BigDecimal.ZERO, null));
+        details, null).map(o -> new Applied(o, restored, BigDecimal.ZERO, null));
     });
   }
 
@@ -249,20 +249,20 @@ public final class ExecutionApplier {
 
   /** Ends an order that will not trade any more, releasing its held funds (used for cancels, rejects and expiry). */
   public Future<Order> finish(SqlConnection tx, Order order, OrderStatus end, String code, String reason, Instant now) {
+    return finish(tx, order, end, code, reason, "system", now);
+  }
+
+  /** As above, recording {@code actor} (the user who cancelled, or "system") in the audit trail. */
+  public Future<Order> finish(SqlConnection tx, Order order, OrderStatus end, String code, String reason, String actor,
+                              Instant now) {
     Order done = order.withState(end, order.filledQuantity(), order.averagePrice(), BigDecimal.ZERO, code, reason);
-    String event = "order." + switch (end) {
-      case CANCELLED -> "cancelled";
-      case EXPIRED -> "expired";
-      case REJECTED -> "rejected";
-      default -> end.wire();
-    };
-    return settleAndSave(tx, order, done, event, List.of(), BigDecimal.ZERO, order.reservedAmount(), null, now,
-      new JsonObject().put("reason", reason).put("code", code));
+    return settleAndSave(tx, order, done, "order." + end.wire(), List.of(), BigDecimal.ZERO, order.reservedAmount(),
+      null, now, new JsonObject().put("reason", reason).put("code", code).put("released", order.reservedAmount()), actor);
   }
 
   private Future<Order> saveWithEvents(SqlConnection tx, Order before, Order after, String event,
                                        List<Outbox.Event> extra, ExecutionReport r, Instant now) {
-    return settleAndSave(tx, before, after, event, extra, BigDecimal.ZERO, BigDecimal.ZERO, r, now, new JsonObject());
+    return settleAndSave(tx, before, after, event, extra, BigDecimal.ZERO, BigDecimal.ZERO, r, now, new JsonObject(), null);
   }
 
   /**
@@ -271,7 +271,7 @@ public final class ExecutionApplier {
    */
   private Future<Order> settleAndSave(SqlConnection tx, Order before, Order after, String event, List<Outbox.Event> extra,
                                       BigDecimal cash, BigDecimal release, ExecutionReport r, Instant now,
-                                      JsonObject details) {
+                                      JsonObject details, String actorOrNull) {
     boolean moneyMoves = cash.signum() != 0 || release.signum() != 0;
     int count = 1 + extra.size() + (moneyMoves ? 1 : 0);
     return orders.saveState(tx, after, now).compose(saved -> accounts.settle(tx, before.accountId(), cash, release,
@@ -284,7 +284,7 @@ public final class ExecutionApplier {
             .put("balance", res.balance()).put("reserved", res.reserved()).put("available", res.available())));
         }
         if (r != null) details.put("lpId", r.lpId()).put("execId", r.execId());
-        String actor = r == null ? "system" : "lp:" + r.lpId();
+        String actor = actorOrNull != null ? actorOrNull : r == null ? "system" : "lp:" + r.lpId();
         return audit.append(tx, saved, event, before.status(), saved.status(), details, actor, now)
           .compose(v -> outbox.append(tx, before.tenantId(), before.accountId(), res.lastSeq(), events, now))
           .map(saved);

@@ -231,31 +231,16 @@ public final class OrderCommands {
 
   /** No LP holds any part of the order (pending, or held for a trigger): it ends here and its funds come back. */
   private Future<Order> cancelHeld(SqlConnection tx, Caller caller, Order order, String reason, Instant now) {
-    UUID orderId = order.id();
     if (order.status() != OrderStatus.PENDING) {
       return failed(Problem.of(ErrorCode.ORDER_NOT_CANCELLABLE, "Order " + order.orderRef() + " is "
         + order.status().wire() + " and cannot be cancelled").with("orderStatus", order.status().wire()));
     }
-    BigDecimal held = order.reservedAmount();
-    int eventCount = held.signum() > 0 ? 2 : 1;
     JsonObject requested = new JsonObject().put("reason", reason);
-    return accounts.release(tx, order.accountId(), held, eventCount, now)
-      .compose(res -> orders.setStatus(tx, orderId, OrderStatus.CANCELLED, BigDecimal.ZERO, now)
-        .compose(cancelled -> {
-          List<Outbox.Event> events = new ArrayList<>();
-          events.add(new Outbox.Event("order.cancelled", cancelled.toApiJson().put("reason", reason)));
-          if (held.signum() > 0) {
-            events.add(new Outbox.Event("balance.updated", new JsonObject().put("clientId", order.accountId().toString())
-              .put("balance", res.balance()).put("reserved", res.reserved()).put("available", res.available())));
-          }
-          return orders.insertModification(tx, orderId, order.tenantId(), "cancel", requested, new JsonObject()
-              .put("status", order.status().wire()), "applied", reason, caller.userId(), now)
-            .compose(v -> audit.append(tx, cancelled, "order.cancelled", order.status(), OrderStatus.CANCELLED,
-              requested.copy().put("released", held), caller.userId(), now))
-            .compose(v -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
-            .map(cancelled);
-        }));
+    return orders.insertModification(tx, order.id(), order.tenantId(), "cancel", requested,
+        new JsonObject().put("status", order.status().wire()), "applied", reason, caller.userId(), now)
+      .compose(v -> lifecycle.finish(tx, order, OrderStatus.CANCELLED, null, reason, caller.userId(), now));
   }
+
 
   /** New terms asked for an order: null fields stay as they are. */
   public record Modification(BigDecimal quantity, BigDecimal price, BigDecimal stopPrice, BigDecimal pegOffset,

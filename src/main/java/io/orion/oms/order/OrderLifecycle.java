@@ -379,6 +379,11 @@ public final class OrderLifecycle {
     return applier.finish(tx, order, end, code, reason, now);
   }
 
+  public Future<Order> finish(io.vertx.sqlclient.SqlConnection tx, Order order, OrderStatus end, String code,
+                              String reason, String actor, Instant now) {
+    return applier.finish(tx, order, end, code, reason, actor, now);
+  }
+
   /** The child order as the LP sees it. */
   static LpOrder lpOrder(Order order, Leg leg) {
     LpOrder.TimeInForce tif = switch (order.timeInForce()) {

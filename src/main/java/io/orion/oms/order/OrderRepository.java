@@ -44,9 +44,6 @@ public final class OrderRepository {
     SELECT coalesce(sum(quantity - filled_quantity), 0) AS open FROM orders
     WHERE account_id = $1 AND instrument_id = $2 AND side = $3
       AND status IN ('pending', 'working', 'partial_fill', 'pending_cancel', 'pending_replace')""";
-  private static final String SET_STATUS = """
-    UPDATE orders SET status = $2, reserved_amount = $3, version = version + 1, updated_at = $4
-    WHERE id = $1 RETURNING *""";
   /** A modification applies only to the version it was checked against; no row back means someone got there first. */
   private static final String MODIFY = """
     UPDATE orders SET quantity = $3, price = $4, stop_price = $5, peg_offset = $6, trail_amount = $7, expiry_date = $8,
@@ -135,11 +132,6 @@ public final class OrderRepository {
   public Future<Order> saveState(SqlClient tx, Order o, Instant now) {
     return tx.preparedQuery(SAVE_STATE).execute(Tuple.from(new Object[]{o.id(), o.status().wire(), o.filledQuantity(),
       o.averagePrice(), o.reservedAmount(), o.rejectCode(), o.rejectReason(), utc(now)})).map(OrderRepository::first);
-  }
-
-  public Future<Order> setStatus(SqlClient tx, UUID id, OrderStatus status, BigDecimal reserved, Instant now) {
-    return tx.preparedQuery(SET_STATUS).execute(Tuple.of(id, status.wire(), reserved, utc(now)))
-      .map(OrderRepository::first);
   }
 
   /** Inside a transaction: the order's new terms, if it is still at {@code expectedVersion}; null otherwise. */

@@ -397,7 +397,7 @@ class OrderVerticleTest {
         assertThat(d(events.get(1).payload().getValue("available").toString())).isEqualByComparingTo("8500.10");
         assertThat(events.get(3).payload().getString("id")).isEqualTo(buyId);
         assertThat(events.get(3).payload().getString("status")).isEqualTo("cancelled");
-        assertThat(events.get(3).payload().getString("reason")).isEqualTo("done");
+        assertThat(events.get(3).payload().getString("rejectReason")).isEqualTo("done");
         assertThat(d(events.get(4).payload().getValue("reserved").toString())).isEqualByComparingTo("0");
         assertThat(events.get(5).payload().getString("id")).isEqualTo(orderId(replies.get(1)));
 

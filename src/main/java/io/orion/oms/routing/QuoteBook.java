@@ -50,6 +50,17 @@ public final class QuoteBook {
   }
 
   /** Drops every quote of {@code lpId}: once its session is down its prices are no longer firm. */
+  /** The best fresh bid (highest) or ask (lowest) across LPs, or null when no fresh quote has that side. */
+  public java.math.BigDecimal best(String instrumentId, boolean bid, Instant now, long maxAgeMs) {
+    java.math.BigDecimal best = null;
+    for (Quote q : quotes(instrumentId, now, maxAgeMs)) {
+      java.math.BigDecimal p = bid ? q.bid() : q.ask();
+      if (p == null || p.signum() <= 0) continue;
+      if (best == null || (bid ? p.compareTo(best) > 0 : p.compareTo(best) < 0)) best = p;
+    }
+    return best;
+  }
+
   public void removeLp(String lpId) {
     for (Map<String, Quote> lps : byInstrument.values()) lps.remove(lpId);
   }

@@ -145,12 +145,8 @@ public final class RoutingVerticle extends VerticleBase {
     Instant now = clock.instant();
     JsonObject out = new JsonObject();
     for (Object id : msg.body().getJsonArray("instruments", new JsonArray())) {
-      BigDecimal bid = null;
-      BigDecimal ask = null;
-      for (var q : book.quotes(String.valueOf(id), now, quoteMaxAgeMs)) {
-        if (q.bid() != null && (bid == null || q.bid().compareTo(bid) > 0)) bid = q.bid();
-        if (q.ask() != null && (ask == null || q.ask().compareTo(ask) < 0)) ask = q.ask();
-      }
+      BigDecimal bid = book.best(String.valueOf(id), true, now, quoteMaxAgeMs);
+      BigDecimal ask = book.best(String.valueOf(id), false, now, quoteMaxAgeMs);
       if (bid != null && ask != null) {
         out.put(String.valueOf(id), bid.add(ask).divide(BigDecimal.valueOf(2)).toPlainString());
       }

@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 
 import io.orion.oms.lp.LpConnectorVerticle;
 import io.orion.oms.lp.LpMessages;
-import io.orion.oms.lp.Quote;
 import io.orion.oms.order.Side;
 import io.orion.oms.routing.QuoteBook;
 
@@ -70,13 +69,7 @@ public final class ValidationVerticle extends VerticleBase {
 
   /** The best fresh price on the side an order takes: the lowest ask for a buy, the highest bid for a sell. */
   private BigDecimal touch(String instrumentId, Side side) {
-    BigDecimal best = null;
-    for (Quote q : book.quotes(instrumentId, clock.instant(), quoteMaxAgeMs)) {
-      BigDecimal p = side == Side.BUY ? q.ask() : q.bid();
-      if (p == null || p.signum() <= 0) continue;
-      if (best == null || (side == Side.BUY ? p.compareTo(best) < 0 : p.compareTo(best) > 0)) best = p;
-    }
-    return best;
+    return book.best(instrumentId, side == Side.SELL, clock.instant(), quoteMaxAgeMs);
   }
 
   /**

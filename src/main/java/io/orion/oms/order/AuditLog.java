@@ -14,10 +14,10 @@ public final class AuditLog {
     INSERT INTO execution_logs (tenant_id, order_id, account_id, event_type, from_status, to_status, details, actor,
       created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
 
-  public Future<Void> append(SqlClient tx, Order order, String eventType, OrderStatus from, OrderStatus to,
+  public Future<Void> append(SqlClient tx, Order order, AuditAction action, OrderStatus from, OrderStatus to,
                              JsonObject details, String actor, Instant now) {
     return tx.preparedQuery(INSERT).execute(Tuple.from(new Object[]{order.tenantId(), order.id(), order.accountId(),
-      eventType, from == null ? null : from.wire(), to == null ? null : to.wire(), details, actor,
+      action.name(), from == null ? null : from.wire(), to == null ? null : to.wire(), details, actor,
       OrderRepository.utc(now)})).mapEmpty();
   }
 }

@@ -168,7 +168,7 @@ public final class ExecutionApplier {
   private Future<Applied> requestRefused(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
     JsonObject details = new JsonObject().put("lpId", r.lpId()).put("request", r.clOrdId()).put("text", r.text());
     if (leg.status() != Leg.Status.PENDING_CANCEL && leg.status() != Leg.Status.PENDING_REPLACE) {
-      return audit.append(tx, order, "order.request_refused", order.status(), order.status(), details, "lp:" + r.lpId(), now)
+      return audit.append(tx, order, AuditAction.REQUEST_REFUSED, order.status(), order.status(), details, "lp:" + r.lpId(), now)
         .map(new Applied(order, leg, BigDecimal.ZERO, null));
     }
     Leg.Status back = leg.filledQuantity().signum() > 0 ? Leg.Status.PARTIALLY_FILLED : Leg.Status.WORKING;
@@ -177,7 +177,7 @@ public final class ExecutionApplier {
       boolean stillWaiting = all.stream().anyMatch(x -> x.status() == Leg.Status.PENDING_CANCEL
         || x.status() == Leg.Status.PENDING_REPLACE);
       if (stillWaiting || (order.status() != OrderStatus.PENDING_CANCEL && order.status() != OrderStatus.PENDING_REPLACE)) {
-        return audit.append(tx, order, "order.request_refused", order.status(), order.status(), details, "lp:" + r.lpId(), now)
+        return audit.append(tx, order, AuditAction.REQUEST_REFUSED, order.status(), order.status(), details, "lp:" + r.lpId(), now)
           .map(new Applied(order, restored, BigDecimal.ZERO, null));
       }
       OrderStatus resumed = order.filledQuantity().signum() > 0 ? OrderStatus.PARTIAL_FILL : OrderStatus.WORKING;
@@ -193,7 +193,7 @@ public final class ExecutionApplier {
     Leg closed = withLeg(leg, Leg.Status.REJECTED, leg.filledQuantity(), leg.averagePrice(), r.lpOrderId(), r.text());
     JsonObject details = new JsonObject().put("lpId", r.lpId()).put("clOrdId", leg.clOrdId()).put("text", r.text());
     return legs.update(tx, closed, now)
-      .compose(l -> audit.append(tx, order, "order.leg_rejected", order.status(), order.status(), details, "lp", now))
+      .compose(l -> audit.append(tx, order, AuditAction.LEG_REJECTED, order.status(), order.status(), details, "lp", now))
       .map(v -> new Applied(order, closed, leg.remaining(), r.text()));
   }
 
@@ -285,7 +285,7 @@ public final class ExecutionApplier {
         }
         if (r != null) details.put("lpId", r.lpId()).put("execId", r.execId());
         String actor = actorOrNull != null ? actorOrNull : r == null ? "system" : "lp:" + r.lpId();
-        return audit.append(tx, saved, event, before.status(), saved.status(), details, actor, now)
+        return audit.append(tx, saved, AuditAction.of(event), before.status(), saved.status(), details, actor, now)
           .compose(v -> outbox.append(tx, before.tenantId(), before.accountId(), res.lastSeq(), events, now))
           .map(saved);
       }));

@@ -134,8 +134,12 @@ public final class OrderCommands {
       return positionLimitHolds(tx, order, account).compose(v -> {
       events.add(new Outbox.Event("order.created", order.toApiJson()));
       if (amount.signum() > 0) events.add(new Outbox.Event("balance.updated", balance(account, res)));
-      JsonObject details = new JsonObject().put("notional", accepted.notional()).put("reserved", amount);
-      return audit.append(tx, order, "order.created", null, OrderStatus.PENDING, details, order.submittedBy(), now)
+      JsonObject submitted = new JsonObject().put("clientOrderId", order.clientOrderId())
+        .put("routingStrategy", order.routingStrategy().wire()).put("lpId", order.lpId());
+      JsonObject validated = new JsonObject().put("notional", accepted.notional()).put("reserved", amount);
+      return audit.append(tx, order, AuditAction.SUBMITTED, null, OrderStatus.PENDING, submitted, order.submittedBy(), now)
+        .compose(x -> audit.append(tx, order, AuditAction.VALIDATED, OrderStatus.PENDING, OrderStatus.PENDING, validated,
+          "system", now))
         .compose(x -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
         .map(order);
       });
@@ -201,7 +205,7 @@ public final class OrderCommands {
       .compose(saved -> accounts.release(tx, order.accountId(), BigDecimal.ZERO, 1, now).compose(res ->
         orders.insertModification(tx, order.id(), order.tenantId(), "cancel", requested,
             new JsonObject().put("status", order.status().wire()), "requested", reason, caller.userId(), now)
-          .compose(x -> audit.append(tx, saved, "order.pending_cancel", order.status(), OrderStatus.PENDING_CANCEL,
+          .compose(x -> audit.append(tx, saved, AuditAction.CANCEL_REQUESTED, order.status(), OrderStatus.PENDING_CANCEL,
             requested, caller.userId(), now))
           .compose(x -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(),
             List.of(new Outbox.Event("order.pending_cancel", saved.toApiJson())), now))
@@ -332,7 +336,7 @@ public final class OrderCommands {
             .put("reserved", accepted.reserveAmount());
           return orders.insertModification(tx, order.id(), order.tenantId(), "modify", requested, previous, "applied",
               null, caller.userId(), now)
-            .compose(v -> audit.append(tx, updated, "order.modified", order.status(), updated.status(), details,
+            .compose(v -> audit.append(tx, updated, AuditAction.MODIFIED, order.status(), updated.status(), details,
               caller.userId(), now))
             .compose(v -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
             .map(updated);

@@ -160,11 +160,27 @@ public final class OrderLifecycle {
         return chain
           .compose(v -> legs.insertDecision(tx, current, decision.getString("strategy", current.routingStrategy().wire()),
             decision, now))
-          .compose(v -> audit.append(tx, current, "order.routed", current.status(), current.status(),
+          .compose(v -> audit.append(tx, current, AuditAction.ROUTED, current.status(), current.status(),
             new JsonObject().put("decision", decision), "system", now))
+          .compose(v -> auditSent(tx, current, placed, now))
           .map(placed);
       });
     }));
+  }
+
+  /**
+   * One SENT entry per leg, written with the legs themselves: the send follows the commit at once, and its
+   * failure, if any, gets its own EXECUTED entry. No extra transaction on the order path.
+   */
+  private Future<Void> auditSent(io.vertx.sqlclient.SqlConnection tx, Order order, List<Leg> placed, Instant now) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Leg l : placed) {
+      JsonObject details = new JsonObject().put("lpId", l.lpId()).put("clOrdId", l.clOrdId())
+        .put("quantity", l.quantity()).put("price", l.price()).put("retryAttempt", 0);
+      chain = chain.compose(v -> audit.append(tx, order, AuditAction.SENT, order.status(), order.status(), details,
+        "system", now));
+    }
+    return chain;
   }
 
   private void send(Order order, Leg leg, int attempt) {
@@ -174,12 +190,12 @@ public final class OrderLifecycle {
         .put("detail", String.valueOf(ar.cause().getMessage()));
       if (reply.getBoolean("ok", false)) {
         applyReply(reply); // usually a duplicate of the stream's copy, ignored by ExecID
-        if (attempt > 1) auditAttempt(order, leg, "order.send_recovered", attempt, null, "the LP answered the resend");
+        if (attempt > 1) auditAttempt(order, leg, AuditAction.RECOVERED, attempt, null, "the LP answered the resend");
         return;
       }
       String failure = reply.getString("failure");
-      auditAttempt(order, leg, "order.send_failed", attempt, "timeout".equals(failure) ? ErrorCode.LP_TIMEOUT.name()
-        : failure.toUpperCase(), reply.getString("detail"));
+      auditAttempt(order, leg, AuditAction.EXECUTED, attempt, failure.toUpperCase(java.util.Locale.ROOT),
+        reply.getString("detail"));
       if ("circuit_open".equals(failure) || "not_connected".equals(failure)) {
         // never left: safe to place elsewhere at once
         giveUp(order, leg, failure + ": " + reply.getString("detail"), "unreachable");
@@ -217,7 +233,7 @@ public final class OrderLifecycle {
    * Off the normal path only (a send that failed, and its recovery): an audit entry per attempt with
    * its number and error code, so a timeout followed by a successful resend is visible step by step.
    */
-  private void auditAttempt(Order order, Leg leg, String event, int attempt, String errorCode, String detail) {
+  private void auditAttempt(Order order, Leg leg, AuditAction event, int attempt, String errorCode, String detail) {
     JsonObject details = new JsonObject().put("lpId", leg.lpId()).put("clOrdId", leg.clOrdId())
       .put("retryAttempt", attempt - 1).put("errorCode", errorCode).put("detail", detail);
     pool.withTransaction(tx -> audit.append(tx, order, event, null, null, details, "system", clock.instant()))
@@ -250,7 +266,7 @@ public final class OrderLifecycle {
         Leg failed = new Leg(l.id(), l.orderId(), l.lpId(), l.clOrdId(), l.lpOrderId(), l.quantity(), l.price(),
           l.filledQuantity(), l.averagePrice(), Leg.Status.FAILED, l.attempts(), why);
         return legs.update(tx, failed, now)
-          .compose(x -> audit.append(tx, order, "order.leg_failed", order.status(), order.status(),
+          .compose(x -> audit.append(tx, order, AuditAction.LEG_FAILED, order.status(), order.status(),
             new JsonObject().put("lpId", l.lpId()).put("clOrdId", l.clOrdId()).put("reason", why), "system", now))
           .map(true);
       }))
@@ -282,7 +298,7 @@ public final class OrderLifecycle {
       if (current.status().isFinal()) return Future.succeededFuture();
       return legs.byOrder(tx, order.id()).compose(all -> {
         if (all.stream().anyMatch(l -> l.status().open())) {
-          return audit.append(tx, current, "order.unplaced", current.status(), current.status(),
+          return audit.append(tx, current, AuditAction.UNPLACED, current.status(), current.status(),
             new JsonObject().put("code", code.name()).put("reason", reason), "system", now);
         }
         OrderStatus end = current.filledQuantity().signum() > 0 ? OrderStatus.CANCELLED : OrderStatus.REJECTED;

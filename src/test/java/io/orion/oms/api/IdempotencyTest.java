@@ -184,7 +184,7 @@ class IdempotencyTest {
     assertThat(count("SELECT count(*) FROM events WHERE account_id = ?", UUID.fromString(account)))
       .as("one order.created and one balance.updated").isEqualTo(2);
     assertThat(count("SELECT count(*) FROM execution_logs WHERE account_id = ?", UUID.fromString(account)))
-      .isEqualTo(1);
+      .as("one SUBMITTED and one VALIDATED").isEqualTo(2);
   }
 
   @Test
@@ -327,7 +327,7 @@ class IdempotencyTest {
 
     // funds released once, one cancel recorded
     assertThat(reserved("tina", account)).isEqualByComparingTo("1000.00");
-    assertThat(count("SELECT count(*) FROM execution_logs WHERE order_id = ? AND event_type = 'order.cancelled'",
+    assertThat(count("SELECT count(*) FROM execution_logs WHERE order_id = ? AND event_type = 'CANCELLED'",
       UUID.fromString(id))).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM order_modifications WHERE order_id = ?", UUID.fromString(id))).isEqualTo(1);
 

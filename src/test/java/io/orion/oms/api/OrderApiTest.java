@@ -95,7 +95,7 @@ class OrderApiTest {
     // the trail says who ended it and why; the order is final
     JsonArray audit = app.http.get(ORDERS + "/" + id(o) + "/audit", t.token()).json().getJsonArray("data");
     JsonObject last = audit.getJsonObject(audit.size() - 1);
-    assertThat(last.getString("eventType")).isEqualTo("order.rejected");
+    assertThat(last.getString("eventType")).isEqualTo("REJECTED");
     assertThat(last.getString("fromStatus")).isEqualTo("pending");
     assertThat(last.getString("toStatus")).isEqualTo("rejected");
     assertThat(last.getString("actor")).isEqualTo("system");
@@ -416,13 +416,15 @@ class OrderApiTest {
     assertThat(history.json().getJsonArray("data")).isEmpty();
     Http.Res audit = app.http.get(ORDERS + "/" + id(o) + "/audit", t.token());
     assertThat(audit.status()).as(audit.body()).isEqualTo(200);
-    assertThat(audit.json().getInteger("total")).isEqualTo(1);
-    JsonObject created = audit.json().getJsonArray("data").getJsonObject(0);
-    assertThat(created.getString("eventType")).isEqualTo("order.created");
+    assertThat(audit.json().getInteger("total")).isEqualTo(2);
+    JsonObject submitted = audit.json().getJsonArray("data").getJsonObject(0);
+    assertThat(submitted.getString("eventType")).isEqualTo("SUBMITTED");
+    assertThat(submitted.getString("actor")).isEqualTo(t.userId());
+    JsonObject created = audit.json().getJsonArray("data").getJsonObject(1);
+    assertThat(created.getString("eventType")).isEqualTo("VALIDATED");
     assertThat(created.getString("orderId")).isEqualTo(id(o));
-    assertThat(created.getValue("fromStatus")).isNull();
+    assertThat(submitted.getValue("fromStatus")).isNull();
     assertThat(created.getString("toStatus")).isEqualTo("pending");
-    assertThat(created.getString("actor")).isEqualTo(t.userId());
     assertThat(dec(created.getJsonObject("details"), "reserved")).isEqualByComparingTo("1495.00");
     assertThat(created.getString("createdAt")).isNotBlank();
   }
@@ -461,10 +463,11 @@ class OrderApiTest {
     assertThat(rec.getJsonObject("previous").getString("status")).isEqualTo("pending");
 
     JsonObject audit = app.http.get(ORDERS + "/" + id(o) + "/audit", t.token()).json();
-    assertThat(audit.getInteger("total")).isEqualTo(2);
-    JsonObject cancelled = audit.getJsonArray("data").getJsonObject(1);
-    assertThat(audit.getJsonArray("data").getJsonObject(0).getString("eventType")).isEqualTo("order.created");
-    assertThat(cancelled.getString("eventType")).isEqualTo("order.cancelled");
+    assertThat(audit.getInteger("total")).isEqualTo(3);
+    JsonObject cancelled = audit.getJsonArray("data").getJsonObject(2);
+    assertThat(audit.getJsonArray("data").getJsonObject(0).getString("eventType")).isEqualTo("SUBMITTED");
+    assertThat(audit.getJsonArray("data").getJsonObject(1).getString("eventType")).isEqualTo("VALIDATED");
+    assertThat(cancelled.getString("eventType")).isEqualTo("CANCELLED");
     assertThat(cancelled.getString("fromStatus")).isEqualTo("pending");
     assertThat(cancelled.getString("toStatus")).isEqualTo("cancelled");
     assertThat(cancelled.getString("actor")).isEqualTo(t.userId());
@@ -760,12 +763,12 @@ class OrderApiTest {
     }
   }
 
-  /** The order.created entry of the order's audit trail (its details carry the funds held at acceptance). */
+  /** The VALIDATED entry of the order's audit trail (its details carry the funds held at acceptance). */
   static JsonObject createdAudit(Trader t, JsonObject order) {
     Http.Res res = app.http.get(ORDERS + "/" + id(order) + "/audit", t.token());
     assertThat(res.status()).as(res.body()).isEqualTo(200);
-    JsonObject created = res.json().getJsonArray("data").getJsonObject(0);
-    assertThat(created.getString("eventType")).isEqualTo("order.created");
+    JsonObject created = res.json().getJsonArray("data").getJsonObject(1);
+    assertThat(created.getString("eventType")).isEqualTo("VALIDATED");
     assertThat(created.getString("toStatus")).isEqualTo("pending");
     return created;
   }

@@ -43,8 +43,9 @@ class SubmitOrderSmokeTest {
     String id = created.json().getString("id");
     // accepted holding 10 x 149.99
     Http.Res audit = app.http.get("/api/v1/orders/" + id + "/audit", token);
-    JsonObject accepted = audit.json().getJsonArray("data").getJsonObject(0);
-    assertThat(accepted.getString("eventType")).isEqualTo("order.created");
+    assertThat(audit.json().getJsonArray("data").getJsonObject(0).getString("eventType")).isEqualTo("SUBMITTED");
+    JsonObject accepted = audit.json().getJsonArray("data").getJsonObject(1);
+    assertThat(accepted.getString("eventType")).isEqualTo("VALIDATED");
     assertThat(new java.math.BigDecimal(accepted.getJsonObject("details").getValue("reserved").toString()))
       .isEqualByComparingTo("1499.90");
     // no LP to route to: rejected, funds back

@@ -144,19 +144,20 @@ class AuditTrailTest {
           details.add(new JsonObject(rs.getString(7)));
         }
       }
-      assertThat(rows).hasSize(2);
-      assertThat(rows.get(0)).containsExactly("order.created", null, "pending", TRADER, TENANT, account);
-      assertThat(rows.get(1)).containsExactly("order.cancelled", "pending", "cancelled", TRADER, TENANT, account);
-      assertThat(new BigDecimal(details.get(0).getValue("reserved").toString())).isEqualByComparingTo("1000.00");
-      assertThat(new BigDecimal(details.get(1).getValue("released").toString())).isEqualByComparingTo("1000.00");
-      assertThat(details.get(1).getString("reason")).isEqualTo("audit-test");
+      assertThat(rows).hasSize(3);
+      assertThat(rows.get(0)).containsExactly("SUBMITTED", null, "pending", TRADER, TENANT, account);
+      assertThat(rows.get(1)).containsExactly("VALIDATED", "pending", "pending", "system", TENANT, account);
+      assertThat(rows.get(2)).containsExactly("CANCELLED", "pending", "cancelled", TRADER, TENANT, account);
+      assertThat(new BigDecimal(details.get(1).getValue("reserved").toString())).isEqualByComparingTo("1000.00");
+      assertThat(new BigDecimal(details.get(2).getValue("released").toString())).isEqualByComparingTo("1000.00");
+      assertThat(details.get(2).getString("reason")).isEqualTo("audit-test");
 
       assertThat(count(c, "SELECT count(*) FROM execution_logs WHERE order_id = ?", UUID.fromString(sellId)))
-        .isEqualTo(1);
+        .isEqualTo(2);
     }
     // the API serves the same trail
     Http.Res audit = app.http.get("/api/v1/orders/" + buyId + "/audit", trader());
-    assertThat(audit.json().getInteger("total")).isEqualTo(2);
+    assertThat(audit.json().getInteger("total")).isEqualTo(3);
   }
 
   @Test
@@ -187,7 +188,7 @@ class AuditTrailTest {
     assertThat(o.status()).as(o.body()).isEqualTo(201);
     try (Connection c = db()) {
       assertThat(count(c, "SELECT count(*) FROM execution_logs WHERE order_id = ?",
-        UUID.fromString(o.json().getString("id")))).isEqualTo(1);
+        UUID.fromString(o.json().getString("id")))).isEqualTo(2);
     }
   }
 
@@ -260,11 +261,12 @@ class AuditTrailTest {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             trail.add(rs.getString(1) + ":" + rs.getString(2) + "->" + rs.getString(3) + ":" + rs.getString(4));
-            if ("order.rejected".equals(rs.getString(1))) rejectDetails = new JsonObject(rs.getString(5));
+            if ("REJECTED".equals(rs.getString(1))) rejectDetails = new JsonObject(rs.getString(5));
           }
         }
       }
-      assertThat(trail).containsExactly("order.created:null->pending:" + TRADER, "order.rejected:pending->rejected:system");
+      assertThat(trail).containsExactly("SUBMITTED:null->pending:" + TRADER, "VALIDATED:pending->pending:system",
+        "REJECTED:pending->rejected:system");
       assertThat(rejectDetails.getString("code")).isEqualTo("NO_HEALTHY_LP");
 
       List<Event> ev = events(c, acct);

@@ -44,7 +44,7 @@ class ExpiryTest {
       assertThat(expired.getString("rejectCode")).isEqualTo("ORDER_EXPIRED");
       assertThat(reserved(app, token)).isEqualByComparingTo("0");
       assertThat(app.http.get("/api/v1/orders/" + held.json().getString("id") + "/audit", token).body())
-        .contains("order.expired");
+        .contains("EXPIRED");
 
       // an expiry that falls while the service is stopped happens when it starts again
       String later = app.http.post("/api/v1/orders", token, gtd(app.demoAccountId(), "stop", 2)).json().getString("id");

@@ -358,7 +358,8 @@ class OrderVerticleTest {
         List<String> trail = new ArrayList<>();
         for (Row r : audit) trail.add(r.getString("event_type") + ":" + r.getString("from_status") + "->"
           + r.getString("to_status") + ":" + r.getString("actor"));
-        assertThat(trail).containsExactly("order.created:null->pending:alice", "order.rejected:pending->rejected:system");
+        assertThat(trail).containsExactly("SUBMITTED:null->pending:alice", "VALIDATED:pending->pending:system",
+          "REJECTED:pending->rejected:system");
         ctx.completeNow();
       })));
   }
@@ -405,7 +406,8 @@ class OrderVerticleTest {
         List<String> trail = new ArrayList<>();
         for (Row r : audit) trail.add(r.getString("event_type") + ":" + r.getString("from_status") + "->"
           + r.getString("to_status") + ":" + r.getString("actor"));
-        assertThat(trail).containsExactly("order.created:null->pending:alice", "order.cancelled:pending->cancelled:alice");
+        assertThat(trail).containsExactly("SUBMITTED:null->pending:alice", "VALIDATED:pending->pending:system",
+          "CANCELLED:pending->cancelled:alice");
         assertThat((Long) all.resultAt(3)).isEqualTo(1L);
         ctx.completeNow();
       })));

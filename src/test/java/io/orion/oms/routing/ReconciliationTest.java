@@ -66,7 +66,7 @@ class ReconciliationTest {
       }, "the lost leg to be failed and its quantity placed again");
       assertThat(legsOfB).isEqualTo("failed,working");
       Http.Res audit = app.http.get("/api/v1/orders/" + b + "/audit", token);
-      assertThat(audit.body()).contains("order.leg_failed").contains("reconciliation");
+      assertThat(audit.body()).contains("LEG_FAILED").contains("reconciliation");
       assertThat(app.http.get("/metrics", null).body()).containsPattern("orion_routing_failovers_total\\{cause=\"reconciled\"");
     }
   }

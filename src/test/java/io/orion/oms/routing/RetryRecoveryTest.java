@@ -42,7 +42,7 @@ class RetryRecoveryTest {
         .put("instrumentId", "EURUSD").put("side", "buy").put("orderType", "market").put("timeInForce", "ioc")
         .put("quantity", 10_000)).json().getString("id");
       // once the first attempt has timed out (it is in the audit), the next one gets through
-      Await.until(() -> app.http.get("/api/v1/orders/" + id + "/audit", token).body().contains("order.send_failed")
+      Await.until(() -> app.http.get("/api/v1/orders/" + id + "/audit", token).body().contains("EXECUTED")
         ? true : null, "the first send to time out");
       alpha.setTimeoutRate(0);
 
@@ -62,12 +62,12 @@ class RetryRecoveryTest {
       }
       JsonArray audit = Await.until(() -> {
         JsonArray a = app.http.get("/api/v1/orders/" + id + "/audit", token).json().getJsonArray("data");
-        return a.stream().anyMatch(o -> "order.send_recovered".equals(((JsonObject) o).getString("eventType"))) ? a : null;
+        return a.stream().anyMatch(o -> "RECOVERED".equals(((JsonObject) o).getString("eventType"))) ? a : null;
       }, "the recovery in the audit");
       JsonObject failed = audit.stream().map(o -> (JsonObject) o)
-        .filter(o -> "order.send_failed".equals(o.getString("eventType"))).findFirst().orElseThrow();
+        .filter(o -> "EXECUTED".equals(o.getString("eventType"))).findFirst().orElseThrow();
       assertThat(failed.getJsonObject("details").getInteger("retryAttempt")).isEqualTo(0);
-      assertThat(failed.getJsonObject("details").getString("errorCode")).isEqualTo("LP_TIMEOUT");
+      assertThat(failed.getJsonObject("details").getString("errorCode")).isEqualTo("TIMEOUT");
     }
   }
 }

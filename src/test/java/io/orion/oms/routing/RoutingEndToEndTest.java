@@ -124,7 +124,7 @@ class RoutingEndToEndTest {
     assertThat(dec(fills.getJsonObject(0), "price")).isEqualByComparingTo("1.08450");
 
     JsonArray audit = app.http.get("/api/v1/orders/" + order.getString("id") + "/audit", token).json().getJsonArray("data");
-    JsonObject routed = audit.stream().map(o -> (JsonObject) o).filter(e -> e.getString("eventType").equals("order.routed"))
+    JsonObject routed = audit.stream().map(o -> (JsonObject) o).filter(e -> e.getString("eventType").equals("ROUTED"))
       .findFirst().orElseThrow();
     JsonObject decision = routed.getJsonObject("details").getJsonObject("decision");
     assertThat(decision.getString("strategy")).isEqualTo("best");

@@ -47,6 +47,7 @@ public final class ExecutionApplier {
   private final AccountRepository accounts;
   private final PositionRepository positions = new PositionRepository();
   private final AuditLog audit = new AuditLog();
+  private final LegChangeRepository changes = new LegChangeRepository();
   private final Outbox outbox = new Outbox();
   private final InstrumentCatalog catalog;
   private final Clock clock;
@@ -77,10 +78,17 @@ public final class ExecutionApplier {
     }));
   }
 
-  /** Reports about a cancel or replace carry the request's own ClOrdID; the leg is the original one. */
+  /**
+   * Reports about a cancel or replace carry the request's own ClOrdID; the leg is the original one. A
+   * replaced leg is known by its newest ClOrdID, and by the earlier ones through its changes.
+   */
   private Future<Leg> findLeg(SqlConnection tx, ExecutionReport r) {
-    return legs.byClOrdId(tx, r.clOrdId()).compose(leg -> leg != null || r.origClOrdId() == null
-      ? Future.succeededFuture(leg) : legs.byClOrdId(tx, r.origClOrdId()));
+    return legs.byClOrdId(tx, r.clOrdId())
+      .compose(leg -> leg != null || r.origClOrdId() == null ? Future.succeededFuture(leg)
+        : legs.byClOrdId(tx, r.origClOrdId()))
+      .compose(leg -> leg != null ? Future.succeededFuture(leg) : legs.byFormerClOrdId(tx, r.clOrdId()))
+      .compose(leg -> leg != null || r.origClOrdId() == null ? Future.succeededFuture(leg)
+        : legs.byFormerClOrdId(tx, r.origClOrdId()));
   }
 
   private Future<Applied> onReport(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
@@ -91,7 +99,7 @@ public final class ExecutionApplier {
       case REJECTED -> r.clOrdId().equals(leg.clOrdId()) ? rejected(tx, order, leg, r, now)
         : requestRefused(tx, order, leg, r, now);
       case ORDER_STATUS -> status(tx, order, leg, r, now);
-      case REPLACED -> acknowledged(tx, order, leg, r, now);
+      case REPLACED -> replaced(tx, order, leg, r, now);
     };
   }
 
@@ -99,7 +107,7 @@ public final class ExecutionApplier {
   private Future<Applied> acknowledged(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
     if (!leg.status().open()) return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null)); // late
     Leg.Status next = leg.filledQuantity().signum() > 0 ? Leg.Status.PARTIALLY_FILLED : Leg.Status.WORKING;
-    Leg updated = withLeg(leg, leg.status() == Leg.Status.PENDING_CANCEL ? leg.status() : next, leg.filledQuantity(),
+    Leg updated = withLeg(leg, waiting(leg) ? leg.status() : next, leg.filledQuantity(),
       leg.averagePrice(), r.lpOrderId(), null);
     Future<Leg> savedLeg = legs.update(tx, updated, now);
     if (order.status() != OrderStatus.PENDING) return savedLeg.map(l -> new Applied(order, l, BigDecimal.ZERO, null));
@@ -119,7 +127,7 @@ public final class ExecutionApplier {
       if (fillId == null) return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
       BigDecimal legFilled = leg.filledQuantity().add(qty);
       Leg.Status legStatus = legFilled.compareTo(leg.quantity()) == 0 ? Leg.Status.FILLED : Leg.Status.PARTIALLY_FILLED;
-      if (leg.status() == Leg.Status.PENDING_CANCEL && legStatus != Leg.Status.FILLED) legStatus = Leg.Status.PENDING_CANCEL;
+      if (waiting(leg) && legStatus != Leg.Status.FILLED) legStatus = leg.status();
       Leg newLeg = withLeg(leg, legStatus, legFilled, average(leg.averagePrice(), leg.filledQuantity(), px, qty),
         r.lpOrderId(), null);
 
@@ -158,7 +166,120 @@ public final class ExecutionApplier {
   private Future<Applied> legClosed(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
     Leg.Status s = r.kind() == ExecutionReport.Kind.EXPIRED ? Leg.Status.EXPIRED : Leg.Status.CANCELLED;
     Leg closed = withLeg(leg, s, leg.filledQuantity(), leg.averagePrice(), r.lpOrderId(), r.text());
-    return legs.update(tx, closed, now).compose(l -> closeIfDone(tx, order, l, now));
+    return legs.update(tx, closed, now).compose(l -> changes.pendingForLeg(tx, l.id()).compose(c -> {
+      if (c == null) return closeIfDone(tx, order, l, now);
+      if (c.kind() == LegChange.Kind.REPLACE) {
+        // closed before the replace took effect: the replace can no longer apply
+        return changes.resolve(tx, c.id(), LegChange.Status.REFUSED, "the leg closed first", now)
+          .compose(v -> settleModification(tx, order, c.modificationId(), r, now))
+          .compose(o -> closeIfDone(tx, o, l, now));
+      }
+      // a reduction that emptied this leg: the order shrinks by what the leg left open
+      BigDecimal smaller = order.quantity().subtract(l.remaining()).max(order.filledQuantity());
+      Future<Order> shrunk = smaller.signum() > 0 && smaller.compareTo(order.quantity()) != 0
+        ? orders.modify(tx, order.withTerms(smaller, null, null, null, null, null), order.version(),
+          order.reservedAmount(), now)
+        : Future.succeededFuture(order);
+      return changes.resolve(tx, c.id(), LegChange.Status.APPLIED, null, now)
+        .compose(v -> shrunk)
+        .compose(o -> settleModification(tx, o, c.modificationId(), r, now))
+        .compose(o -> closeIfDone(tx, o, l, now));
+    }));
+  }
+
+  /** The leg waits for the LP's answer to a cancel or a cancel/replace. */
+  private static boolean waiting(Leg leg) {
+    return leg.status() == Leg.Status.PENDING_CANCEL || leg.status() == Leg.Status.PENDING_REPLACE;
+  }
+
+  /**
+   * The LP took a cancel/replace: the leg carries the new ClOrdID and terms from now on, and the order's
+   * quantity moves by as much as the leg's. A REPLACED no change waits for is only an acknowledgement.
+   */
+  private Future<Applied> replaced(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+    return changes.lockPending(tx, r.clOrdId()).compose(c -> {
+      if (c == null || c.kind() != LegChange.Kind.REPLACE || !c.legId().equals(leg.id())) {
+        return acknowledged(tx, order, leg, r, now);
+      }
+      BigDecimal qty = c.quantity().max(leg.filledQuantity());
+      Leg.Status status = leg.filledQuantity().compareTo(qty) >= 0 ? Leg.Status.FILLED
+        : leg.status() == Leg.Status.PENDING_CANCEL ? Leg.Status.PENDING_CANCEL
+        : leg.filledQuantity().signum() > 0 ? Leg.Status.PARTIALLY_FILLED : Leg.Status.WORKING;
+      Leg updated = new Leg(leg.id(), leg.orderId(), leg.lpId(), c.clOrdId(),
+        r.lpOrderId() != null ? r.lpOrderId() : leg.lpOrderId(), qty, c.price(), leg.filledQuantity(),
+        leg.averagePrice(), status, leg.attempts(), leg.lastError());
+      Order terms = order.withTerms(order.quantity().add(qty.subtract(leg.quantity())), c.price(), null, null, null, null);
+      return legs.update(tx, updated, now)
+        .compose(l -> changes.resolve(tx, c.id(), LegChange.Status.APPLIED, null, now))
+        .compose(v -> orders.modify(tx, terms, order.version(), order.reservedAmount(), now))
+        .compose(o -> settleModification(tx, o, c.modificationId(), r, now))
+        .map(o -> new Applied(o, updated, BigDecimal.ZERO, null));
+    });
+  }
+
+  /** The LP refused a leg's change (or it never reached the LP): the leg works on with its old terms. */
+  private Future<Applied> changeRefused(SqlConnection tx, Order order, Leg leg, LegChange c, ExecutionReport r,
+                                        Instant now) {
+    Leg.Status back = leg.filledQuantity().signum() > 0 ? Leg.Status.PARTIALLY_FILLED : Leg.Status.WORKING;
+    boolean restore = waiting(leg) && order.status() != OrderStatus.PENDING_CANCEL;
+    Leg restored = restore ? withLeg(leg, back, leg.filledQuantity(), leg.averagePrice(), null, r.text()) : leg;
+    JsonObject details = new JsonObject().put("lpId", r.lpId()).put("request", c.clOrdId())
+      .put("kind", c.kind().name().toLowerCase()).put("text", r.text());
+    return legs.update(tx, restored, now)
+      .compose(l -> changes.resolve(tx, c.id(), LegChange.Status.REFUSED, r.text(), now))
+      .compose(v -> audit.append(tx, order, AuditAction.REQUEST_REFUSED, order.status(), order.status(), details,
+        "lp:" + r.lpId(), now))
+      .compose(v -> settleModification(tx, order, c.modificationId(), r, now))
+      .map(o -> new Applied(o, restored, BigDecimal.ZERO, null));
+  }
+
+  /**
+   * Once no leg change of the modification waits any more, it is settled: all applied, the order takes
+   * the requested terms; none, it keeps its own (modify_rejected); some, it keeps what the LPs did.
+   * The order leaves pending_replace, and funds held beyond what its open quantity needs are released.
+   */
+  private Future<Order> settleModification(SqlConnection tx, Order order, UUID modificationId, ExecutionReport r,
+                                           Instant now) {
+    return changes.ofModification(tx, modificationId).compose(all -> {
+      if (all.stream().anyMatch(c -> c.status() == LegChange.Status.PENDING)) return Future.succeededFuture(order);
+      long applied = all.stream().filter(c -> c.status() == LegChange.Status.APPLIED).count();
+      long refused = all.size() - applied;
+      String outcome = refused == 0 ? "applied" : applied == 0 ? "rejected" : "partially_applied";
+      String reasons = all.stream().filter(c -> c.status() == LegChange.Status.REFUSED)
+        .map(c -> c.reason() == null ? "refused" : c.reason()).distinct().reduce((a, b) -> a + "; " + b).orElse(null);
+      return changes.modification(tx, modificationId).compose(mod -> {
+        JsonObject plan = mod.getJsonObject("plan");
+        JsonObject terms = plan.getJsonObject("terms", new JsonObject());
+        Future<Order> withTerms = Future.succeededFuture(order);
+        if (applied > 0) {
+          String expiry = terms.getString("expiryDate");
+          Order t = order.withTerms(refused == 0 ? Decimals.parse(terms.getValue("quantity")) : null, null,
+            Decimals.parse(terms.getValue("stopPrice")), Decimals.parse(terms.getValue("pegOffset")),
+            Decimals.parse(terms.getValue("trailAmount")), expiry == null ? null : Instant.parse(expiry));
+          withTerms = orders.modify(tx, t, order.version(), order.reservedAmount(), now);
+        }
+        return withTerms.compose(o -> changes.settleModification(tx, modificationId, outcome, reasons, now).compose(v -> {
+          if (o.status() != OrderStatus.PENDING_REPLACE) return Future.succeededFuture(o); // it ended, or is being cancelled
+          return currency(tx, o).compose(ccy -> {
+            BigDecimal oldUnit = Decimals.parse(plan.getValue("oldPerUnit"));
+            BigDecimal newUnit = Decimals.parse(plan.getValue("newPerUnit"));
+            BigDecimal unit = refused == 0 ? newUnit : applied == 0 ? oldUnit : oldUnit.max(newUnit);
+            boolean complete = o.filledQuantity().compareTo(o.quantity()) >= 0;
+            BigDecimal target = complete ? BigDecimal.ZERO
+              : unit.multiply(o.remainingQuantity()).setScale(Decimals.minorUnits(ccy), RoundingMode.UP);
+            BigDecimal release = o.reservedAmount().subtract(target).max(BigDecimal.ZERO);
+            OrderStatus next = complete ? OrderStatus.FILLED
+              : o.filledQuantity().signum() > 0 ? OrderStatus.PARTIAL_FILL : OrderStatus.WORKING;
+            Order after = o.withState(next, o.filledQuantity(), o.averagePrice(), o.reservedAmount().subtract(release),
+              null, null);
+            JsonObject details = new JsonObject().put("outcome", outcome).put("reason", reasons)
+              .put("modificationId", modificationId.toString()).put("released", release);
+            return settleAndSave(tx, o, after, applied > 0 ? "order.modified" : "order.modify_rejected", List.of(),
+              BigDecimal.ZERO, release, r, now, details, mod.getString("requestedBy"));
+          });
+        }));
+      });
+    });
   }
 
   /**
@@ -166,6 +287,11 @@ public final class ExecutionApplier {
    * working as it was, and so does the order once no other leg waits for a cancel.
    */
   private Future<Applied> requestRefused(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+    return changes.lockPending(tx, r.clOrdId()).compose(c -> c != null ? changeRefused(tx, order, leg, c, r, now)
+      : cancelRefused(tx, order, leg, r, now));
+  }
+
+  private Future<Applied> cancelRefused(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
     JsonObject details = new JsonObject().put("lpId", r.lpId()).put("request", r.clOrdId()).put("text", r.text());
     if (leg.status() != Leg.Status.PENDING_CANCEL && leg.status() != Leg.Status.PENDING_REPLACE) {
       return audit.append(tx, order, AuditAction.REQUEST_REFUSED, order.status(), order.status(), details, "lp:" + r.lpId(), now)

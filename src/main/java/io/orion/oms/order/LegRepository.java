@@ -23,9 +23,13 @@ public final class LegRepository {
   private static final String BY_ORDER = "SELECT * FROM order_legs WHERE order_id = $1 ORDER BY created_at, cl_ord_id";
   private static final String LOCK_BY_CL_ORD_ID = "SELECT * FROM order_legs WHERE cl_ord_id = $1 FOR UPDATE";
   private static final String BY_CL_ORD_ID = "SELECT * FROM order_legs WHERE cl_ord_id = $1";
+  /** A leg by any ClOrdID it has had: replaced legs keep their earlier ones in leg_changes. */
+  private static final String BY_FORMER_CL_ORD_ID = """
+    SELECT l.* FROM order_legs l JOIN leg_changes c ON c.leg_id = l.id
+    WHERE c.orig_cl_ord_id = $1 OR c.cl_ord_id = $1 LIMIT 1""";
   private static final String UPDATE = """
     UPDATE order_legs SET status = $2, filled_quantity = $3, average_price = $4, lp_order_id = coalesce($5, lp_order_id),
-      attempts = $6, last_error = $7, quantity = $8, price = $9, updated_at = $10
+      attempts = $6, last_error = $7, quantity = $8, price = $9, updated_at = $10, cl_ord_id = $11
     WHERE id = $1 RETURNING *""";
   private static final String COUNT_FOR_ORDER = "SELECT count(*) AS n FROM order_legs WHERE order_id = $1";
   private static final String RECORD_REPORT = """
@@ -65,9 +69,13 @@ public final class LegRepository {
     return client.preparedQuery(BY_CL_ORD_ID).execute(Tuple.of(clOrdId)).map(LegRepository::first);
   }
 
+  public Future<Leg> byFormerClOrdId(SqlClient client, String clOrdId) {
+    return client.preparedQuery(BY_FORMER_CL_ORD_ID).execute(Tuple.of(clOrdId)).map(LegRepository::first);
+  }
+
   public Future<Leg> update(SqlClient tx, Leg l, Instant now) {
     return tx.preparedQuery(UPDATE).execute(Tuple.from(new Object[]{l.id(), l.status().wire(), l.filledQuantity(),
-      l.averagePrice(), l.lpOrderId(), l.attempts(), l.lastError(), l.quantity(), l.price(), OrderRepository.utc(now)}))
+      l.averagePrice(), l.lpOrderId(), l.attempts(), l.lastError(), l.quantity(), l.price(), OrderRepository.utc(now), l.clOrdId()}))
       .map(LegRepository::first);
   }
 

@@ -16,6 +16,7 @@ import io.orion.oms.routing.RoutingVerticle;
 import io.orion.oms.validation.ValidationVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -39,6 +40,7 @@ public final class OrderCommands {
   private final AuditLog audit = new AuditLog();
   private final Outbox outbox = new Outbox();
   private final LegRepository legs;
+  private final LegChangeRepository changes = new LegChangeRepository();
   private final OrderLifecycle lifecycle;
   private final Clock clock;
 
@@ -264,10 +266,11 @@ public final class OrderCommands {
   }
 
   /**
-   * Modifies an order that no LP holds yet (pending): its new terms are validated like a new order
-   * (its own held funds and open quantity count as available), the held funds follow the new notional,
-   * and the change applies only to the version it was checked against. {@code expectedVersion} is the
-   * client's If-Match (null: no precondition). Orders at an LP are modified by cancel/replace in the lifecycle.
+   * Modifies an open order. Its new terms are validated like a new order for what would still be open
+   * (its own held funds and open quantity count as available) and apply only to the version they were
+   * checked against; {@code expectedVersion} is the client's If-Match (null: no precondition). An order no LP
+   * holds changes at once; one that LPs hold becomes pending_replace while each leg it changes is
+   * cancel/replaced at its LP, and settles (modified, or modify_rejected) when they have all answered.
    */
   public Future<Order> modify(Caller caller, UUID orderId, Modification change, Long expectedVersion) {
     return orders.findVisible(caller, orderId).compose(order -> {
@@ -278,70 +281,198 @@ public final class OrderCommands {
 
   private Future<Order> modifyVisible(Caller caller, Order order, Modification change, Long expectedVersion) {
     if (expectedVersion != null && expectedVersion != order.version()) return failed(versionMismatch(order));
-    if (order.status() != OrderStatus.PENDING) {
-      return failed(Problem.of(ErrorCode.ORDER_NOT_MODIFIABLE, "Order " + order.orderRef() + " is "
-        + order.status().wire() + " and cannot be modified").with("orderStatus", order.status().wire()));
-    }
-    return legs.byOrder(pool, order.id()).compose(all -> all.stream().anyMatch(l -> l.status().open())
-      ? failed(Problem.of(ErrorCode.ORDER_NOT_MODIFIABLE, "Order " + order.orderRef() + " is already at a liquidity "
-        + "provider; modifying routed orders (cancel/replace) is not supported yet: cancel it and submit a new one")
-        .with("orderStatus", order.status().wire()))
-      : modifyUnrouted(caller, order, change));
-  }
-
-  private Future<Order> modifyUnrouted(Caller caller, Order order, Modification change) {
+    Problem refused = notModifiable(order);
+    if (refused != null) return failed(refused);
     Order changed = order.withTerms(change.quantity(), change.price(), change.stopPrice(), change.pegOffset(),
       change.trailAmount(), change.expiryDate());
-    if (changed.quantity().compareTo(order.filledQuantity()) < 0) {
-      return failed(Problem.invalid(ErrorCode.VALIDATION_FAILED, "quantity is below the filled quantity "
+    boolean routed = order.status() != OrderStatus.PENDING;
+    // a routed order keeps something open: to stop the rest, cancel it
+    if (changed.quantity().compareTo(order.filledQuantity()) < 0
+      || (routed && changed.quantity().compareTo(order.filledQuantity()) == 0)) {
+      return failed(Problem.invalid(ErrorCode.VALIDATION_FAILED, "quantity must be above the filled quantity "
         + order.filledQuantity().toPlainString(), List.of(new FieldError("quantity", "BELOW_FILLED",
-        "quantity must be at least the filled quantity " + order.filledQuantity().toPlainString()))));
+        "quantity must be above the filled quantity " + order.filledQuantity().toPlainString()
+          + "; to stop the rest, cancel the order"))));
     }
     return accounts.findVisible(systemView(order.tenantId()), order.accountId()).compose(account -> {
       Account withoutThis = new Account(account.id(), account.tenantId(), account.ownerId(), account.name(),
         account.currency(), account.balance(), account.reserved().subtract(order.reservedAmount()).max(BigDecimal.ZERO),
         account.maxOrderNotional(), account.maxPositionQuantity(), account.createdAt(), account.updatedAt());
-      JsonObject check = new JsonObject().put("order", changed.asNewOrder().toBusJson())
+      // what would still be open is what must be covered
+      Order stillOpen = changed.withTerms(changed.quantity().subtract(order.filledQuantity()), null, null, null, null, null);
+      JsonObject check = new JsonObject().put("order", stillOpen.asNewOrder().toBusJson())
         .put("account", withoutThis.toBusJson()).put("replacesQuantity", Json.dec(order.remainingQuantity()));
       return validate(check).compose(accepted -> applyModification(caller, order, changed, change, accepted, account));
     });
   }
 
+  private static Problem notModifiable(Order order) {
+    OrderStatus s = order.status();
+    if (s.isFinal()) {
+      return Problem.of(ErrorCode.ORDER_NOT_MODIFIABLE, "Order " + order.orderRef() + " is " + s.wire()
+        + " and cannot be modified").with("orderStatus", s.wire());
+    }
+    if (s == OrderStatus.PENDING_CANCEL || s == OrderStatus.PENDING_REPLACE) {
+      return Problem.of(ErrorCode.ORDER_NOT_MODIFIABLE, "Order " + order.orderRef() + " is " + s.wire()
+        + ": the liquidity providers have not answered the previous request yet").with("orderStatus", s.wire());
+    }
+    return null;
+  }
+
   private Future<Order> applyModification(Caller caller, Order order, Order changed, Modification change,
                                           OrderValidator.Accepted accepted, Account account) {
     Instant now = clock.instant();
-    BigDecimal delta = accepted.reserveAmount().subtract(order.reservedAmount());
-    int eventCount = delta.signum() != 0 ? 2 : 1;
     // lock order then account: the same order as cancel and fills, so they cannot deadlock
     return pool.withTransaction(tx -> orders.lock(tx, order.id()).compose(locked -> {
       if (locked == null || locked.version() != order.version()) return failed(versionMismatch(locked == null ? order : locked));
-      return delta.signum() >= 0
-        ? accounts.reserve(tx, order.accountId(), delta, eventCount, now)
-        : accounts.release(tx, order.accountId(), delta.negate(), eventCount, now);
-    }).compose(res -> {
-        if (res == null) {
-          return failed(OrderValidator.insufficientFunds(account.currency(), delta, account.available()));
+      return legs.byOrder(tx, order.id()).compose(all -> {
+        List<Leg> open = all.stream().filter(l -> l.status().open()).toList();
+        if (open.stream().anyMatch(l -> l.status() != Leg.Status.WORKING && l.status() != Leg.Status.PARTIALLY_FILLED)) {
+          return failed(Problem.of(ErrorCode.ORDER_NOT_MODIFIABLE, "Order " + order.orderRef() + " is still being "
+            + "placed at a liquidity provider; try again once it is working").with("orderStatus", locked.status().wire()));
         }
-        return orders.modify(tx, changed, order.version(), accepted.reserveAmount(), now).compose(updated -> {
-          if (updated == null) return failed(versionMismatch(order));
-          JsonObject previous = new Modification(order.quantity(), order.price(), order.stopPrice(), order.pegOffset(),
-            order.trailAmount(), order.expiryDate()).toJson();
-          JsonObject requested = change.toJson();
-          requested.fieldNames().removeIf(k -> requested.getValue(k) == null);
-          previous.fieldNames().removeIf(k -> !requested.containsKey(k));
-          List<Outbox.Event> events = new ArrayList<>();
-          events.add(new Outbox.Event("order.modified", updated.toApiJson()));
-          if (delta.signum() != 0) events.add(new Outbox.Event("balance.updated", balance(account, res)));
-          JsonObject details = new JsonObject().put("requested", requested).put("previous", previous)
-            .put("reserved", accepted.reserveAmount());
-          return orders.insertModification(tx, order.id(), order.tenantId(), "modify", requested, previous, "applied",
-              null, caller.userId(), now)
-            .compose(v -> audit.append(tx, updated, AuditAction.MODIFIED, order.status(), updated.status(), details,
-              caller.userId(), now))
-            .compose(v -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
-            .map(updated);
-        });
+        UUID modificationId = UUID.randomUUID();
+        List<LegChange> plan = planLegChanges(locked, changed, change, open, modificationId);
+        return plan.isEmpty()
+          ? modifyInPlace(tx, caller, locked, changed, change, accepted, account, now)
+          : requestLegChanges(tx, caller, locked, changed, change, accepted, account, open, plan, modificationId, now);
+      });
     }));
+  }
+
+  /** No LP has to change anything (the order is unrouted, or only terms the service keeps changed): applied now. */
+  private Future<Order> modifyInPlace(SqlConnection tx, Caller caller, Order order, Order changed, Modification change,
+                                      OrderValidator.Accepted accepted, Account account, Instant now) {
+    BigDecimal delta = accepted.reserveAmount().subtract(order.reservedAmount());
+    int eventCount = delta.signum() != 0 ? 2 : 1;
+    return (delta.signum() >= 0
+        ? accounts.reserve(tx, order.accountId(), delta, eventCount, now)
+        : accounts.release(tx, order.accountId(), delta.negate(), eventCount, now)).compose(res -> {
+      if (res == null) return failed(OrderValidator.insufficientFunds(account.currency(), delta, account.available()));
+      return orders.modify(tx, changed, order.version(), accepted.reserveAmount(), now).compose(updated -> {
+        if (updated == null) return failed(versionMismatch(order));
+        JsonObject requested = requested(change);
+        JsonObject previous = previous(order, requested);
+        List<Outbox.Event> events = new ArrayList<>();
+        events.add(new Outbox.Event("order.modified", updated.toApiJson()));
+        if (delta.signum() != 0) events.add(new Outbox.Event("balance.updated", balance(account, res)));
+        JsonObject details = new JsonObject().put("requested", requested).put("previous", previous)
+          .put("reserved", accepted.reserveAmount());
+        return orders.insertModification(tx, order.id(), order.tenantId(), "modify", requested, previous, "applied",
+            null, caller.userId(), now)
+          .compose(v -> audit.append(tx, updated, AuditAction.MODIFIED, order.status(), updated.status(), details,
+            caller.userId(), now))
+          .compose(v -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
+          .map(updated);
+      });
+    });
+  }
+
+  /**
+   * Which legs change, and how, for the order's new open quantity and price. Growth goes to the first leg;
+   * a reduction comes off the last legs first, and a leg it empties is cancelled rather than replaced.
+   */
+  static List<LegChange> planLegChanges(Order order, Order changed, Modification change, List<Leg> open,
+                                        UUID modificationId) {
+    BigDecimal target = changed.quantity().subtract(order.filledQuantity());
+    BigDecimal[] remaining = new BigDecimal[open.size()];
+    BigDecimal sum = BigDecimal.ZERO;
+    for (int i = 0; i < open.size(); i++) {
+      remaining[i] = open.get(i).remaining();
+      sum = sum.add(remaining[i]);
+    }
+    if (!open.isEmpty() && target.compareTo(sum) >= 0) {
+      remaining[0] = remaining[0].add(target.subtract(sum));
+    } else {
+      BigDecimal cut = sum.subtract(target);
+      for (int i = open.size() - 1; i >= 0 && cut.signum() > 0; i--) {
+        BigDecimal c = cut.min(remaining[i]);
+        remaining[i] = remaining[i].subtract(c);
+        cut = cut.subtract(c);
+      }
+    }
+    BigDecimal newPrice = order.orderType() == OrderType.LIMIT ? change.price() : null;
+    List<LegChange> plan = new ArrayList<>();
+    for (int i = 0; i < open.size(); i++) {
+      Leg l = open.get(i);
+      String base = l.clOrdId().replaceFirst("-[RC][0-9A-Z]+$", "");
+      String suffix = Long.toString(System.currentTimeMillis(), 36).toUpperCase() + i;
+      boolean repriced = newPrice != null && l.price() != null && newPrice.compareTo(l.price()) != 0;
+      if (remaining[i].signum() == 0) {
+        plan.add(new LegChange(UUID.randomUUID(), modificationId, order.id(), l.id(), LegChange.Kind.CANCEL,
+          base + "-C" + suffix, l.clOrdId(), l.filledQuantity(), l.price(), LegChange.Status.PENDING, null));
+      } else if (remaining[i].compareTo(l.remaining()) != 0 || repriced) {
+        plan.add(new LegChange(UUID.randomUUID(), modificationId, order.id(), l.id(), LegChange.Kind.REPLACE,
+          base + "-R" + suffix, l.clOrdId(), l.filledQuantity().add(remaining[i]), repriced ? newPrice : l.price(),
+          LegChange.Status.PENDING, null));
+      }
+    }
+    return plan;
+  }
+
+  /**
+   * Asks the LPs holding the order to change their legs: the order is pending_replace until they answer;
+   * funds for a larger order are held now, funds freed by a smaller one only once the LPs confirmed it.
+   */
+  private Future<Order> requestLegChanges(SqlConnection tx, Caller caller, Order order, Order changed,
+                                          Modification change, OrderValidator.Accepted accepted, Account account,
+                                          List<Leg> open, List<LegChange> plan, UUID modificationId, Instant now) {
+    BigDecimal newReserve = accepted.reserveAmount();
+    BigDecimal more = newReserve.subtract(order.reservedAmount()).max(BigDecimal.ZERO);
+    int eventCount = more.signum() > 0 ? 2 : 1;
+    return accounts.reserve(tx, order.accountId(), more, eventCount, now).compose(res -> {
+      if (res == null) return failed(OrderValidator.insufficientFunds(account.currency(), more, account.available()));
+      JsonObject requested = requested(change);
+      JsonObject previous = previous(order, requested);
+      BigDecimal openNew = changed.quantity().subtract(order.filledQuantity());
+      JsonObject terms = change.toJson().put("quantity", Json.dec(changed.quantity()));
+      JsonObject funds = new JsonObject()
+        .put("oldPerUnit", Json.dec(perUnit(order.reservedAmount(), order.remainingQuantity())))
+        .put("newPerUnit", Json.dec(perUnit(newReserve, openNew))).put("terms", terms);
+      Order pending = order.withState(OrderStatus.PENDING_REPLACE, order.filledQuantity(), order.averagePrice(),
+        order.reservedAmount().add(more), order.rejectCode(), order.rejectReason());
+      JsonArray legPlan = new JsonArray();
+      Future<Void> chain = orders.insertModification(tx, modificationId, order.id(), order.tenantId(), "modify",
+        requested, previous, "requested", null, caller.userId(), funds, now);
+      for (LegChange c : plan) {
+        Leg l = open.stream().filter(x -> x.id().equals(c.legId())).findFirst().orElseThrow();
+        legPlan.add(new JsonObject().put("lpId", l.lpId()).put("clOrdId", c.clOrdId()).put("origClOrdId", l.clOrdId())
+          .put("kind", c.kind().name().toLowerCase()).put("quantity", c.quantity()).put("price", c.price()));
+        Leg.Status waiting = c.kind() == LegChange.Kind.CANCEL ? Leg.Status.PENDING_CANCEL : Leg.Status.PENDING_REPLACE;
+        chain = chain.compose(v -> changes.insert(tx, c, now))
+          .compose(v -> legs.update(tx, new Leg(l.id(), l.orderId(), l.lpId(), l.clOrdId(), l.lpOrderId(), l.quantity(),
+            l.price(), l.filledQuantity(), l.averagePrice(), waiting, l.attempts(), l.lastError()), now).mapEmpty());
+      }
+      JsonObject details = new JsonObject().put("requested", requested).put("previous", previous).put("legs", legPlan);
+      return chain.compose(v -> orders.saveState(tx, pending, now)).compose(saved -> {
+        List<Outbox.Event> events = new ArrayList<>();
+        events.add(new Outbox.Event("order.pending_replace", saved.toApiJson()));
+        if (more.signum() > 0) events.add(new Outbox.Event("balance.updated", balance(account, res)));
+        return audit.append(tx, saved, AuditAction.MODIFY_REQUESTED, order.status(), OrderStatus.PENDING_REPLACE,
+            details, caller.userId(), now)
+          .compose(v -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
+          .map(saved);
+      }).onSuccess(saved -> tx.transaction().completion()
+        .onSuccess(x -> lifecycle.changeLegs(saved, open, plan)));
+    });
+  }
+
+  private static BigDecimal perUnit(BigDecimal amount, BigDecimal quantity) {
+    return quantity.signum() == 0 ? BigDecimal.ZERO
+      : amount.divide(quantity, 12, java.math.RoundingMode.UP).stripTrailingZeros();
+  }
+
+  private static JsonObject requested(Modification change) {
+    JsonObject requested = change.toJson();
+    requested.fieldNames().removeIf(k -> requested.getValue(k) == null);
+    return requested;
+  }
+
+  private static JsonObject previous(Order order, JsonObject requested) {
+    JsonObject previous = new Modification(order.quantity(), order.price(), order.stopPrice(), order.pegOffset(),
+      order.trailAmount(), order.expiryDate()).toJson();
+    previous.fieldNames().removeIf(k -> !requested.containsKey(k));
+    return previous;
   }
 
   private static Problem versionMismatch(Order current) {

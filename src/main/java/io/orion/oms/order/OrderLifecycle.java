@@ -45,6 +45,7 @@ public final class OrderLifecycle {
   private final LegRepository legs;
   private final ExecutionApplier applier;
   private final AuditLog audit = new AuditLog();
+  private final LegChangeRepository changes = new LegChangeRepository();
   private final RetryPolicy retry;
   private final long lpCallTimeoutMs;
   private final Clock clock;
@@ -327,6 +328,75 @@ public final class OrderLifecycle {
   }
 
   /**
+   * Sends a modification's leg changes: a cancel/replace (or a cancel) per leg. The LP's answer, on the
+   * stream or in the reply, settles the change. A request that never left is refused here; one whose
+   * outcome is unknown is resolved by asking the LP for the new ClOrdID.
+   */
+  public void changeLegs(Order order, List<Leg> open, List<LegChange> plan) {
+    for (LegChange c : plan) {
+      Leg leg = open.stream().filter(l -> l.id().equals(c.legId())).findFirst().orElseThrow();
+      LpOrder original = lpOrder(order, leg);
+      boolean replace = c.kind() == LegChange.Kind.REPLACE;
+      JsonObject cmd = replace
+        ? new JsonObject().put("origClOrdId", leg.clOrdId()).put("order", LpMessages.toJson(new LpOrder(c.clOrdId(),
+          original.instrumentId(), original.side(), original.type(), c.quantity(), c.price(), original.timeInForce())))
+        : new JsonObject().put("clOrdId", c.clOrdId()).put("origClOrdId", leg.clOrdId())
+          .put("order", LpMessages.toJson(original));
+      request(leg.lpId(), replace ? "replace" : "cancel", cmd).onComplete(ar -> {
+        JsonObject reply = ar.succeeded() ? ar.result() : new JsonObject().put("ok", false).put("failure", "error")
+          .put("detail", String.valueOf(ar.cause().getMessage()));
+        if (reply.getBoolean("ok", false)) {
+          applyReply(reply);
+          return;
+        }
+        String failure = reply.getString("failure", "error");
+        String why = failure + ": " + reply.getString("detail");
+        if ("circuit_open".equals(failure) || "not_connected".equals(failure)) refuseChange(leg, c, why);
+        else resolveChange(order, leg, c, why);
+      });
+    }
+  }
+
+  /** The change never reached the LP: it is refused, and the leg works on with its terms. */
+  private void refuseChange(Leg leg, LegChange c, String why) {
+    onExecution(new ExecutionReport(leg.lpId(), "local-refused-" + c.clOrdId(), c.clOrdId(), leg.clOrdId(), null,
+      ExecutionReport.Kind.REJECTED, ExecutionReport.LpOrderStatus.UNKNOWN, null, null, null, null, null, null, null,
+      "not sent: " + why, clock.instant(), false));
+  }
+
+  /**
+   * Unknown outcome of a leg change: the LP is asked. A replace is known there by its own ClOrdID if it
+   * took effect; a cancel took effect if the leg is cancelled there. No answer leaves it to the next
+   * reconciliation.
+   */
+  private void resolveChange(Order order, Leg leg, LegChange c, String why) {
+    boolean replace = c.kind() == LegChange.Kind.REPLACE;
+    JsonObject cmd = new JsonObject().put("clOrdId", replace ? c.clOrdId() : leg.clOrdId())
+      .put("order", LpMessages.toJson(lpOrder(order, leg)));
+    request(leg.lpId(), "status", cmd).onComplete(ar -> {
+      if (ar.failed() || !ar.result().getBoolean("ok", false)) {
+        log.warn("Change {} of leg {} at {}: outcome unknown ({}); left to reconciliation", c.clOrdId(), leg.clOrdId(),
+          leg.lpId(), why);
+        return;
+      }
+      ExecutionReport status = LpMessages.report(ar.result().getJsonObject("report"));
+      ExecutionReport.LpOrderStatus s = status.status();
+      if (replace && s != ExecutionReport.LpOrderStatus.UNKNOWN) {
+        onExecution(new ExecutionReport(leg.lpId(), "recon-replaced-" + c.clOrdId(), c.clOrdId(), leg.clOrdId(),
+          status.lpOrderId(), ExecutionReport.Kind.REPLACED, s, null, null, null, null, status.cumQty(),
+          status.leavesQty(), status.avgPx(), "confirmed by status", clock.instant(), false));
+      } else if (replace) {
+        refuseChange(leg, c, "the LP does not know " + c.clOrdId() + " (" + why + ")");
+      } else {
+        applyReply(ar.result()); // a cancelled leg closes, which applies the change
+        if (s != ExecutionReport.LpOrderStatus.CANCELED && s != ExecutionReport.LpOrderStatus.EXPIRED) {
+          refuseChange(leg, c, "the LP still has the leg " + s.name().toLowerCase() + " (" + why + ")");
+        }
+      }
+    });
+  }
+
+  /**
    * Asks the LPs about every leg not final and untouched for {@code quietMs}: missed fills are booked from
    * the status report (applied from the stream), a leg the LP never saw — a send lost in a crash or a
    * timeout — is given up and its quantity placed again. Runs at start-up and then periodically.
@@ -347,6 +417,11 @@ public final class OrderLifecycle {
         if (!reply.getBoolean("ok", false)) return null; // LP unreachable: ask again next time
         String status = reply.getJsonObject("report").getString("status");
         boolean unseen = ExecutionReport.LpOrderStatus.UNKNOWN.name().equals(status);
+        if (leg.status() == Leg.Status.PENDING_REPLACE || leg.status() == Leg.Status.PENDING_CANCEL) {
+          changes.pendingForLeg(pool, leg.id()).onSuccess(c -> {
+            if (c != null) resolveChange(order, leg, c, "reconciliation");
+          });
+        }
         if (unseen && (leg.status() == Leg.Status.SENT || leg.status() == Leg.Status.UNKNOWN
           || leg.status() == Leg.Status.NEW)) {
           giveUp(order, leg, "reconciliation: the LP does not know " + leg.clOrdId(), "reconciled");

@@ -60,7 +60,7 @@ public final class OrderRepository {
     "SELECT * FROM order_modifications WHERE order_id = $1 ORDER BY created_at, id";
   private static final String INSERT_MODIFICATION = """
     INSERT INTO order_modifications (id, order_id, tenant_id, kind, requested, previous, status, reason, requested_by,
-      created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)""";
+      created_at, updated_at, plan) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)""";
   private static final String AUDIT = "SELECT * FROM execution_logs WHERE order_id = $1 ORDER BY id";
   private static final String TENANT_AUDIT = """
     SELECT * FROM execution_logs WHERE tenant_id = $1 AND created_at >= $2 AND created_at <= $3
@@ -144,9 +144,17 @@ public final class OrderRepository {
 
   public Future<Void> insertModification(SqlClient tx, UUID orderId, String tenant, String kind, JsonObject requested,
                                          JsonObject previous, String status, String reason, String by, Instant now) {
+    return insertModification(tx, UUID.randomUUID(), orderId, tenant, kind, requested, previous, status, reason, by,
+      null, now);
+  }
+
+  /** As above with the row's id and, for a modification waiting for LPs, its {@code plan} (funds per unit). */
+  public Future<Void> insertModification(SqlClient tx, UUID id, UUID orderId, String tenant, String kind,
+                                         JsonObject requested, JsonObject previous, String status, String reason,
+                                         String by, JsonObject plan, Instant now) {
     return tx.preparedQuery(INSERT_MODIFICATION)
-      .execute(Tuple.from(new Object[]{UUID.randomUUID(), orderId, tenant, kind, requested, previous, status, reason,
-        by, utc(now)}))
+      .execute(Tuple.from(new Object[]{id, orderId, tenant, kind, requested, previous, status, reason,
+        by, utc(now), plan}))
       .mapEmpty();
   }
 

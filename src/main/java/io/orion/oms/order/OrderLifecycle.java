@@ -68,12 +68,15 @@ public final class OrderLifecycle {
   /** After a new order commits: market and limit orders are routed now; the other types wait for their trigger. */
   public void onAccepted(Order order) {
     if (order.orderType() == OrderType.MARKET || order.orderType() == OrderType.LIMIT) {
-      place(order, Set.of(), order.quantity());
+      place(order, Set.of(), order.quantity(), null);
     }
   }
 
+  /** Why quantity is being placed again: the LP failure behind it, named when nothing else can take it. */
+  record Retry(ErrorCode code, String reason) {}
+
   /** Routes {@code quantity} of {@code order} away from {@code excluded} LPs and sends the legs. */
-  void place(Order order, Set<String> excluded, BigDecimal quantity) {
+  void place(Order order, Set<String> excluded, BigDecimal quantity, Retry retry) {
     JsonObject req = new JsonObject().put("order", order.toBusJson()).put("quantity", quantity.toPlainString())
       .put("excludeLps", new JsonArray(List.copyOf(excluded)));
     vertx.eventBus().<JsonObject>request(RoutingVerticle.ROUTE, req)
@@ -82,7 +85,11 @@ public final class OrderLifecycle {
       .compose(value -> recordLegs(order, value))
       .onSuccess(placed -> placed.forEach(leg -> send(placed.order, leg, 1)))
       .onFailure(err -> {
-        if (err instanceof ProblemException pe) unplaced(order, pe.problem().code(), pe.problem().detail());
+        if (err instanceof ProblemException pe && retry != null && !excluded.isEmpty()
+          && (pe.problem().code() == ErrorCode.NO_HEALTHY_LP || pe.problem().code() == ErrorCode.NO_LIQUIDITY)) {
+          // the real cause is the LP that failed; that no other could take it is the consequence
+          unplaced(order, retry.code(), retry.reason() + "; no other LP could take it (" + pe.problem().detail() + ")");
+        } else if (err instanceof ProblemException pe) unplaced(order, pe.problem().code(), pe.problem().detail());
         else if (!(err instanceof Abandoned)) {
           log.error("Routing order {} failed", order.orderRef(), err);
           unplaced(order, ErrorCode.NO_HEALTHY_LP, "Routing failed: " + err.getMessage());
@@ -274,20 +281,21 @@ public final class OrderLifecycle {
       .onSuccess(changed -> {
         if (changed) {
           meters.counter("orion.routing.failovers", "lp", leg.lpId(), "cause", cause).increment();
-          reroute(order.id(), leg.remaining());
+          reroute(order.id(), leg.remaining(), new Retry("timeout".equals(cause) ? ErrorCode.LP_TIMEOUT
+            : ErrorCode.LP_UNHEALTHY, leg.lpId() + ": " + why));
         }
       })
       .onFailure(e -> log.error("Cannot fail over leg {}", leg.clOrdId(), e));
   }
 
   /** Places {@code quantity} of the order again, avoiding every LP that already failed or refused it. */
-  private void reroute(java.util.UUID orderId, BigDecimal quantity) {
+  private void reroute(java.util.UUID orderId, BigDecimal quantity, Retry retry) {
     legs.byOrder(pool, orderId).compose(all -> orders.lock(pool, orderId).map(o -> {
       Set<String> excluded = new HashSet<>();
       all.forEach(l -> {
         if (l.status() == Leg.Status.FAILED || l.status() == Leg.Status.REJECTED) excluded.add(l.lpId());
       });
-      if (!o.status().isFinal()) place(o, excluded, quantity.min(o.remainingQuantity()));
+      if (!o.status().isFinal()) place(o, excluded, quantity.min(o.remainingQuantity()), retry);
       return null;
     })).onFailure(e -> log.error("Cannot re-route order {}", orderId, e));
   }
@@ -453,7 +461,8 @@ public final class OrderLifecycle {
       ExecutionApplier.Applied a = ar.result();
       if (a.order() != null && a.unplaced().signum() > 0) {
         meters.counter("orion.routing.failovers", "lp", report.lpId(), "cause", "rejected").increment();
-        reroute(a.order().id(), a.unplaced());
+        reroute(a.order().id(), a.unplaced(), new Retry(ErrorCode.LP_REJECTED, "Rejected by " + report.lpId()
+          + (a.lpText() == null ? "" : ": " + a.lpText())));
       }
     });
   }

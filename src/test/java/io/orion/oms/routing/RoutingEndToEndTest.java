@@ -275,6 +275,28 @@ class RoutingEndToEndTest {
   }
 
   @Test
+  void whenEveryLpRejectsTheOrderIsRejectedWithTheLpsReasonAndNeverResent() throws Exception {
+    long[] before = new long[3];
+    String[] ids = {"lp-alpha", "lp-beta", "lp-gamma"};
+    for (int i = 0; i < 3; i++) {
+      app.app().simulator().lp(ids[i]).setRejectRate(1.0);
+      before[i] = app.app().simulator().lp(ids[i]).ordersReceived();
+    }
+    JsonObject o = submit(eurusd("buy", "market", 20_000));
+    JsonObject rejected = awaitOrder(o.getString("id"), "rejected");
+    assertThat(rejected.getString("rejectCode")).isEqualTo("LP_REJECTED");
+    assertThat(rejected.getString("rejectReason")).startsWith("Rejected by lp-gamma");
+    assertThat(legLps(o.getString("id"))).isEqualTo("lp-alpha:rejected,lp-beta:rejected,lp-gamma:rejected");
+    for (int i = 0; i < 3; i++) {
+      assertThat(app.app().simulator().lp(ids[i]).ordersReceived() - before[i]).as("orders sent to " + ids[i]).isEqualTo(1);
+    }
+    JsonArray audit = app.http.get("/api/v1/orders/" + o.getString("id") + "/audit", token).json().getJsonArray("data");
+    assertThat(audit.stream().map(e -> ((JsonObject) e).getString("eventType")))
+      .containsSubsequence("SENT", "LEG_REJECTED", "SENT", "LEG_REJECTED", "SENT", "LEG_REJECTED", "REJECTED")
+      .doesNotContain("EXECUTED");
+  }
+
+  @Test
   void routingIsVisibleInPrometheusMetrics() throws Exception {
     JsonObject order = submit(eurusd("buy", "market", 10_000));
     awaitOrder(order.getString("id"), "filled");

@@ -1,0 +1,232 @@
+package io.orion.oms.order;
+
+import io.orion.oms.lp.sim.SimulatedLp;
+import io.orion.oms.support.Await;
+import io.orion.oms.support.Http;
+import io.orion.oms.support.TestApp;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The seed scenarios of an order's life, through the public API against the FIX simulator: an immediate
+ * market fill, insufficient funds, partial fills, a cancellation, and a round trip that closes the
+ * position; after each, positions and balances are checked against the fills. (Timeouts with recovery,
+ * modification and expiry have their own classes.) Quotes move only when pinned here.
+ */
+class LifecycleScenariosTest {
+  static TestApp app;
+  static String admin;
+
+  @BeforeAll
+  static void start() throws Exception {
+    JsonArray sims = new JsonArray();
+    for (String[] lp : new String[][]{{"lp-alpha", "LPALPHA"}, {"lp-beta", "LPBETA"}, {"lp-gamma", "LPGAMMA"}}) {
+      sims.add(new JsonObject().put("id", lp[0]).put("lpCompId", lp[1]).put("depthLevels", 1).put("sizePerLevelLots", 100)
+        .put("latencyMs", 0).put("quoteIntervalMs", 600_000));
+    }
+    app = TestApp.startWithLps(new JsonObject().put("simulator", new JsonObject().put("enabled", true).put("lps", sims))
+      .put("routing", new JsonObject().put("quoteMaxAgeMs", 600_000)));
+    admin = app.demoAdminToken();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+  }
+
+  @BeforeEach
+  void pinPrices() {
+    for (SimulatedLp lp : app.app().simulator().lps()) {
+      lp.setTimeoutRate(0);
+      lp.setRejectRate(0);
+      lp.setPartialFillRate(0);
+    }
+    // AAPL: alpha offers 100 at 150.00, the others are worse
+    pin("lp-alpha", "149.99", "150.00");
+    pin("lp-beta", "149.95", "150.05");
+    pin("lp-gamma", "149.90", "150.10");
+  }
+
+  private static void pin(String lp, String bid, String ask) {
+    app.app().simulator().lp(lp).pinQuote("AAPL", new BigDecimal(bid), new BigDecimal(ask));
+  }
+
+  private record Trader(String token, String account) {}
+
+  private static Trader trader(String balance) {
+    String user = "life-" + UUID.randomUUID();
+    Http.Res acc = app.http.post("/api/v1/accounts", admin, new JsonObject().put("ownerId", user).put("name", "l")
+      .put("currency", "USD").put("balance", balance));
+    assertThat(acc.status()).as(acc.body()).isEqualTo(201);
+    return new Trader(app.token("demo", user, "trader"), acc.json().getString("id"));
+  }
+
+  private static JsonObject order(Trader t, String side, String type, long qty) {
+    return new JsonObject().put("clientId", t.account()).put("instrumentId", "AAPL").put("side", side)
+      .put("orderType", type).put("timeInForce", "market".equals(type) ? "ioc" : "gtc").put("quantity", qty);
+  }
+
+  private static JsonObject submit(Trader t, JsonObject order) {
+    Http.Res r = app.http.post("/api/v1/orders", t.token(), order);
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json();
+  }
+
+  private static JsonObject awaitOrder(Trader t, String id, String status) throws Exception {
+    return Await.until(() -> {
+      JsonObject o = app.http.get("/api/v1/orders/" + id, t.token()).json();
+      return status.equals(o.getString("status")) ? o : null;
+    }, "order " + id + " to become " + status);
+  }
+
+  private static BigDecimal dec(JsonObject o, String field) {
+    return new BigDecimal(o.getValue(field).toString());
+  }
+
+  private static JsonObject account(Trader t) {
+    return app.http.get("/api/v1/accounts/" + t.account(), t.token()).json();
+  }
+
+  private static JsonObject position(Trader t) {
+    JsonArray all = app.http.get("/api/v1/accounts/" + t.account() + "/positions", t.token()).json().getJsonArray("data");
+    return all.stream().map(o -> (JsonObject) o).filter(p -> "AAPL".equals(p.getString("instrumentId"))).findFirst()
+      .orElse(null);
+  }
+
+  private static JsonArray fills(Trader t, String id) {
+    return app.http.get("/api/v1/orders/" + id + "/fills", t.token()).json().getJsonArray("data");
+  }
+
+  private static List<String> audit(Trader t, String id) {
+    List<String> out = new ArrayList<>();
+    app.http.get("/api/v1/orders/" + id + "/audit", t.token()).json().getJsonArray("data")
+      .forEach(e -> out.add(((JsonObject) e).getString("eventType")));
+    return out;
+  }
+
+  @Test
+  void aMarketBuyOf100AaplWith15000AvailableFillsAtTheQuotedPrice() throws Exception {
+    Trader t = trader("15000");
+    JsonObject o = submit(t, order(t, "buy", "market", 100));
+    JsonObject filled = awaitOrder(t, o.getString("id"), "filled");
+    assertThat(dec(filled, "averagePrice")).isEqualByComparingTo("150.00");
+    assertThat(dec(filled, "filledQuantity")).isEqualByComparingTo("100");
+    assertThat(dec(filled, "remainingQuantity")).isEqualByComparingTo("0");
+    JsonArray fills = fills(t, o.getString("id"));
+    assertThat(fills).hasSize(1);
+    assertThat(dec(fills.getJsonObject(0), "quantity")).isEqualByComparingTo("100");
+    assertThat(dec(fills.getJsonObject(0), "price")).isEqualByComparingTo("150.00");
+    assertThat(audit(t, o.getString("id"))).containsExactly("SUBMITTED", "VALIDATED", "ROUTED", "SENT", "FILLED");
+
+    JsonObject acc = account(t);
+    assertThat(dec(acc, "balance")).isEqualByComparingTo("0");
+    assertThat(dec(acc, "reserved")).isEqualByComparingTo("0");
+    JsonObject pos = position(t);
+    assertThat(dec(pos, "quantity")).isEqualByComparingTo("100");
+    assertThat(dec(pos, "averagePrice")).isEqualByComparingTo("150.00");
+    // marked at the latest mid (149.995 at alpha): 100 x -0.005
+    assertThat(dec(pos, "unrealizedPnl")).isEqualByComparingTo("-0.50");
+  }
+
+  @Test
+  void insufficientFundsIsAClear400AndNothingIsSent() throws Exception {
+    Trader t = trader("5000");
+    long sent = app.app().simulator().lps().stream().mapToLong(SimulatedLp::ordersReceived).sum();
+    Http.Res r = app.http.post("/api/v1/orders", t.token(), order(t, "buy", "market", 100));
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.json().getString("code")).isEqualTo("INSUFFICIENT_FUNDS");
+    assertThat(r.json().getString("detail")).isEqualTo("Insufficient funds for $15,000.00 order; available: $5,000.00");
+    assertThat(app.http.get("/api/v1/orders", t.token()).json().getLong("total")).isZero();
+    assertThat(app.app().simulator().lps().stream().mapToLong(SimulatedLp::ordersReceived).sum()).isEqualTo(sent);
+    assertThat(dec(account(t), "reserved")).isEqualByComparingTo("0");
+  }
+
+  @Test
+  void partialFillsAddUpAndTheRestFillsWhenTheMarketComes() throws Exception {
+    Trader t = trader("100000");
+    // 250 at 150.00, manual to alpha, which offers 100 there: 100 now, the rest rests
+    JsonObject o = submit(t, order(t, "buy", "limit", 250).put("price", "150.00").put("routingStrategy", "manual")
+      .put("lpId", "lp-alpha"));
+    String id = o.getString("id");
+    JsonObject partial = awaitOrder(t, id, "partial_fill");
+    assertThat(dec(partial, "filledQuantity")).isEqualByComparingTo("100");
+    assertThat(dec(partial, "remainingQuantity")).isEqualByComparingTo("150");
+    assertThat(dec(account(t), "reserved")).as("held for the 150 still open").isEqualByComparingTo("22500.00");
+    assertThat(dec(account(t), "balance")).isEqualByComparingTo("85000.00");
+
+    // a fresh book at 149.98 (100) fills another 100 below the limit, then one more refresh the last 50
+    pin("lp-alpha", "149.97", "149.98");
+    Await.until(() -> dec(app.http.get("/api/v1/orders/" + id, t.token()).json(), "filledQuantity")
+      .compareTo(new BigDecimal("200")) == 0 ? true : null, "200 filled");
+    pin("lp-alpha", "149.98", "149.99");
+    JsonObject filled = awaitOrder(t, id, "filled");
+    JsonArray fills = fills(t, id);
+    assertThat(fills).hasSize(3);
+    BigDecimal qty = BigDecimal.ZERO;
+    BigDecimal notional = BigDecimal.ZERO;
+    for (Object f : fills) {
+      qty = qty.add(dec((JsonObject) f, "quantity"));
+      notional = notional.add(dec((JsonObject) f, "quantity").multiply(dec((JsonObject) f, "price")));
+    }
+    assertThat(qty).isEqualByComparingTo("250");
+    assertThat(notional).isEqualByComparingTo("37497.50"); // 100 x 150.00 + 100 x 149.98 + 50 x 149.99
+    assertThat(dec(filled, "averagePrice")).isEqualByComparingTo("149.99");
+    assertThat(audit(t, id)).containsSubsequence("SUBMITTED", "VALIDATED", "ROUTED", "SENT", "PARTIALLY_FILLED",
+      "PARTIALLY_FILLED", "FILLED");
+    JsonObject acc = account(t);
+    assertThat(dec(acc, "balance")).isEqualByComparingTo("62502.50");
+    assertThat(dec(acc, "reserved")).isEqualByComparingTo("0");
+    assertThat(dec(position(t), "quantity")).isEqualByComparingTo("250");
+    assertThat(dec(position(t), "averagePrice")).isEqualByComparingTo("149.99");
+  }
+
+  @Test
+  void aRestingLimitCancelledWhileWorkingEndsCancelledWithItsFundsBack() throws Exception {
+    Trader t = trader("100000");
+    JsonObject o = submit(t, order(t, "buy", "limit", 50).put("price", "149.00"));
+    String id = o.getString("id");
+    awaitOrder(t, id, "working");
+    assertThat(dec(account(t), "reserved")).isEqualByComparingTo("7450.00");
+    Http.Res cancel = app.http.post("/api/v1/orders/" + id + "/cancel", t.token(), new JsonObject().put("reason", "changed my mind"));
+    assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
+    assertThat(cancel.json().getString("status")).isEqualTo("pending_cancel");
+    JsonObject cancelled = awaitOrder(t, id, "cancelled");
+    assertThat(dec(cancelled, "filledQuantity")).isEqualByComparingTo("0");
+    assertThat(dec(account(t), "reserved")).isEqualByComparingTo("0");
+    assertThat(dec(account(t), "available")).isEqualByComparingTo("100000");
+    assertThat(audit(t, id)).containsSubsequence("SENT", "ACKNOWLEDGED", "CANCEL_REQUESTED", "CANCELLED");
+    assertThat(position(t)).isNull();
+    // a final order cannot be cancelled again
+    Http.Res again = app.http.delete("/api/v1/orders/" + id, t.token());
+    assertThat(again.status()).isEqualTo(400);
+    assertThat(again.json().getString("code")).isEqualTo("ORDER_NOT_CANCELLABLE");
+  }
+
+  @Test
+  void aRoundTripClosesThePositionWithItsRealizedPnl() throws Exception {
+    Trader t = trader("100000");
+    String buy = submit(t, order(t, "buy", "market", 100)).getString("id");
+    awaitOrder(t, buy, "filled");
+    pin("lp-alpha", "151.00", "151.01");
+    String sell = submit(t, order(t, "sell", "market", 100)).getString("id");
+    JsonObject sold = awaitOrder(t, sell, "filled");
+    assertThat(dec(sold, "averagePrice")).isEqualByComparingTo("151.00");
+    JsonObject pos = position(t);
+    assertThat(dec(pos, "quantity")).isEqualByComparingTo("0");
+    assertThat(dec(pos, "realizedPnl")).isEqualByComparingTo("100.00");
+    JsonObject acc = account(t);
+    assertThat(dec(acc, "balance")).isEqualByComparingTo("100100.00");
+    assertThat(dec(acc, "reserved")).isEqualByComparingTo("0");
+  }
+}

@@ -214,6 +214,44 @@ class LifecycleScenariosTest {
   }
 
   @Test
+  void iocFillsWhatItCanAtOnceAndCancelsTheRest() throws Exception {
+    Trader t = trader("100000");
+    // alpha offers 100 at 150.00: an IOC for 250 there takes the 100, the LP cancels the other 150
+    JsonObject o = submit(t, order(t, "buy", "limit", 250).put("price", "150.00").put("timeInForce", "ioc")
+      .put("routingStrategy", "manual").put("lpId", "lp-alpha"));
+    JsonObject done = awaitOrder(t, o.getString("id"), "cancelled");
+    assertThat(dec(done, "filledQuantity")).isEqualByComparingTo("100");
+    assertThat(dec(done, "remainingQuantity")).isEqualByComparingTo("150");
+    assertThat(fills(t, o.getString("id"))).hasSize(1);
+    JsonObject acc = account(t);
+    assertThat(dec(acc, "reserved")).as("nothing held for the cancelled rest").isEqualByComparingTo("0");
+    assertThat(dec(acc, "balance")).isEqualByComparingTo("85000.00");
+    // and the book refilled later does not fill it: it is over
+    pin("lp-alpha", "149.98", "149.99");
+    Thread.sleep(300);
+    assertThat(dec(app.http.get("/api/v1/orders/" + o.getString("id"), t.token()).json(), "filledQuantity"))
+      .isEqualByComparingTo("100");
+  }
+
+  @Test
+  void fokFillsCompletelyAtOneLpOrIsRejectedBeforeAnythingIsSent() throws Exception {
+    Trader t = trader("100000");
+    long sent = app.app().simulator().lps().stream().mapToLong(SimulatedLp::ordersReceived).sum();
+    // no LP quotes 250 on its own
+    JsonObject tooBig = submit(t, order(t, "buy", "market", 250).put("timeInForce", "fok"));
+    JsonObject rejected = awaitOrder(t, tooBig.getString("id"), "rejected");
+    assertThat(rejected.getString("rejectCode")).isEqualTo("NO_LIQUIDITY");
+    assertThat(dec(rejected, "filledQuantity")).isEqualByComparingTo("0");
+    assertThat(app.app().simulator().lps().stream().mapToLong(SimulatedLp::ordersReceived).sum()).isEqualTo(sent);
+    assertThat(dec(account(t), "reserved")).isEqualByComparingTo("0");
+
+    JsonObject fits = submit(t, order(t, "buy", "market", 100).put("timeInForce", "fok"));
+    JsonObject filled = awaitOrder(t, fits.getString("id"), "filled");
+    assertThat(dec(filled, "averagePrice")).isEqualByComparingTo("150.00");
+    assertThat(fills(t, fits.getString("id"))).hasSize(1);
+  }
+
+  @Test
   void aRoundTripClosesThePositionWithItsRealizedPnl() throws Exception {
     Trader t = trader("100000");
     String buy = submit(t, order(t, "buy", "market", 100)).getString("id");

@@ -23,6 +23,7 @@ import io.orion.oms.order.LegRepository;
 import io.orion.oms.order.OrderCommands;
 import io.orion.oms.order.OrderLifecycle;
 import io.orion.oms.routing.RoutingVerticle;
+import io.orion.oms.trigger.TriggerVerticle;
 import io.orion.oms.order.OrderRepository;
 import io.orion.oms.order.OrderVerticle;
 import io.orion.oms.validation.ValidationVerticle;
@@ -214,6 +215,8 @@ public final class OrionApp {
           registry);
         return new OrderCommands(vertx.eventBus(), pool, orders, accounts, legs, lifecycle, clock);
       }, config.orders().reconcileIntervalMs(), config, orders, clock)))
+      .compose(id -> vertx.deployVerticle(new TriggerVerticle(orders, instruments, config.routing().quoteMaxAgeMs(),
+        config.orders().triggerReloadMs(), clock)))
       .compose(id -> vertx.deployVerticle(() -> {
         ApiVerticle v = new ApiVerticle(deps);
         synchronized (apis) {

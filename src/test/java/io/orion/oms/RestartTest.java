@@ -114,7 +114,7 @@ class RestartTest {
       historyBefore.put(id, ok(app.http.get("/api/v1/orders/" + id + "/history", trader)).getJsonArray("data"));
     }
     assertThat(before.get(b2.getString("id")).getString("status")).isEqualTo("cancelled");
-    assertThat(auditBefore.get(b2.getString("id"))).hasSize(2);
+    assertThat(auditBefore.get(b2.getString("id"))).hasSize(3);
     accountBefore = ok(app.http.get("/api/v1/accounts/" + account, trader));
     demoBefore = ok(app.http.get("/api/v1/accounts/" + demoAccount, trader));
     // 10 x 149.50 + 2 x 100.00 held; the cancelled and the rejected buys released, the sell holds nothing

@@ -19,7 +19,7 @@ public record OrionConfig(Path dataDir, Http http, Database database, Redis redi
    * {@code retryBackoffMs} then doubling; open legs untouched for {@code reconcileIntervalMs} are checked with their LP.
    */
   public record Orders(int maxRetries, int retryBackoffMs, int reconcileIntervalMs, int expirySweepMs,
-                       java.time.LocalTime dayEndUtc) {
+                       java.time.LocalTime dayEndUtc, int triggerReloadMs) {
     static Orders from(Conf c) {
       String dayEnd = c.string("dayEndUtc", "21:00");
       java.time.LocalTime end;
@@ -29,7 +29,8 @@ public record OrionConfig(Path dataDir, Http http, Database database, Redis redi
         throw new ConfigException(c.key("dayEndUtc"), "must be a time of day like 21:00, got '" + dayEnd + "'");
       }
       return new Orders(c.integer("maxRetries", 3, 0, 10), c.integer("retryBackoffMs", 1000, 1, 600_000),
-        c.integer("reconcileIntervalMs", 30_000, 100, 3_600_000), c.integer("expirySweepMs", 1000, 50, 600_000), end);
+        c.integer("reconcileIntervalMs", 30_000, 100, 3_600_000), c.integer("expirySweepMs", 1000, 50, 600_000), end,
+        c.integer("triggerReloadMs", 5000, 100, 3_600_000));
     }
 
     /** The most recent session end at or before {@code now}: DAY orders created before it have expired. */

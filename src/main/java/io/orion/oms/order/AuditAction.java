@@ -17,6 +17,14 @@ public enum AuditAction {
   EXECUTED,
   /** The LP answered a resend: the order is at the LP exactly once. */
   RECOVERED,
+  /** The trigger fired (a stop reached, a pegged order's first price): the held order goes to routing. */
+  TRIGGERED,
+  /** A trailing stop's level moved, or a pegged order's re-price took effect. */
+  REPRICED,
+  /** A pegged order's re-price was sent to its LPs (cancel/replace). */
+  REPRICE_REQUESTED,
+  /** Every LP refused a pegged order's re-price: it keeps its price. */
+  REPRICE_REJECTED,
   /** An LP acknowledged the order: it is working. */
   ACKNOWLEDGED,
   PARTIALLY_FILLED,

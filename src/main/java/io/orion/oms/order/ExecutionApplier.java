@@ -208,7 +208,11 @@ public final class ExecutionApplier {
       Leg updated = new Leg(leg.id(), leg.orderId(), leg.lpId(), c.clOrdId(),
         r.lpOrderId() != null ? r.lpOrderId() : leg.lpOrderId(), qty, c.price(), leg.filledQuantity(),
         leg.averagePrice(), status, leg.attempts(), leg.lastError());
-      Order terms = order.withTerms(order.quantity().add(qty.subtract(leg.quantity())), c.price(), null, null, null, null);
+      BigDecimal quantity = order.quantity().add(qty.subtract(leg.quantity()));
+      // a pegged order's price is its cap: the LP's new price is its peg price
+      Order terms = order.orderType() == OrderType.PEGGED
+        ? order.withTerms(quantity, null, null, null, null, null).withLevels(c.price(), null)
+        : order.withTerms(quantity, c.price(), null, null, null, null);
       return legs.update(tx, updated, now)
         .compose(l -> changes.resolve(tx, c.id(), LegChange.Status.APPLIED, null, now))
         .compose(v -> orders.modify(tx, terms, order.version(), order.reservedAmount(), now))
@@ -274,7 +278,10 @@ public final class ExecutionApplier {
               null, null);
             JsonObject details = new JsonObject().put("outcome", outcome).put("reason", reasons)
               .put("modificationId", modificationId.toString()).put("released", release);
-            return settleAndSave(tx, o, after, applied > 0 ? "order.modified" : "order.modify_rejected", List.of(),
+            boolean reprice = "reprice".equals(plan.getString("kind"));
+            String event = reprice ? (applied > 0 ? "order.repriced" : "order.reprice_rejected")
+              : applied > 0 ? "order.modified" : "order.modify_rejected";
+            return settleAndSave(tx, o, after, event, List.of(),
               BigDecimal.ZERO, release, r, now, details, mod.getString("requestedBy"));
           });
         }));

@@ -14,7 +14,7 @@ public record Order(UUID id, String orderRef, String tenantId, UUID accountId, S
                     BigDecimal pegOffset, BigDecimal trailAmount, BigDecimal averagePrice, Instant expiryDate,
                     RoutingStrategy routingStrategy, String lpId, OrderStatus status, String rejectCode, String rejectReason,
                     BigDecimal reservedAmount, JsonObject metadata, long version, Instant createdAt,
-                    Instant updatedAt) {
+                    Instant updatedAt, BigDecimal pegPrice, Instant triggeredAt) {
 
   public BigDecimal remainingQuantity() {
     return quantity.subtract(filledQuantity);
@@ -33,7 +33,7 @@ public record Order(UUID id, String orderRef, String tenantId, UUID accountId, S
       timeInForce, or(newQuantity, quantity), filledQuantity, or(newPrice, price), or(newStopPrice, stopPrice),
       or(newPegOffset, pegOffset), or(newTrailAmount, trailAmount), averagePrice,
       newExpiryDate != null ? newExpiryDate : expiryDate, routingStrategy, lpId, status, rejectCode, rejectReason, reservedAmount,
-      metadata, version, createdAt, updatedAt);
+      metadata, version, createdAt, updatedAt, pegPrice, triggeredAt);
   }
 
   /** The same order in a new state (the state machine has checked the move). */
@@ -42,7 +42,40 @@ public record Order(UUID id, String orderRef, String tenantId, UUID accountId, S
     return new Order(id, orderRef, tenantId, accountId, submittedBy, clientOrderId, instrumentId, side, orderType,
       timeInForce, quantity, newFilled, price, stopPrice, pegOffset, trailAmount, newAverage, expiryDate,
       routingStrategy, lpId, OrderStateMachine.check(status, newStatus), newRejectCode, newRejectReason, newReserved,
-      metadata, version, createdAt, updatedAt);
+      metadata, version, createdAt, updatedAt, pegPrice, triggeredAt);
+  }
+
+  /** A pegged order's working price, or a trailing stop's level moved ({@code stopPrice}); null keeps it. */
+  public Order withLevels(BigDecimal newPegPrice, BigDecimal newStopPrice) {
+    return new Order(id, orderRef, tenantId, accountId, submittedBy, clientOrderId, instrumentId, side, orderType,
+      timeInForce, quantity, filledQuantity, price, or(newStopPrice, stopPrice), pegOffset, trailAmount, averagePrice,
+      expiryDate, routingStrategy, lpId, status, rejectCode, rejectReason, reservedAmount, metadata, version, createdAt,
+      updatedAt, or(newPegPrice, pegPrice), triggeredAt);
+  }
+
+  /** Held types (stop, stop-limit, trailing stop, pegged) wait for the trigger before any LP sees them. */
+  public boolean held() {
+    return orderType != OrderType.MARKET && orderType != OrderType.LIMIT;
+  }
+
+  /**
+   * The order as routing and the LPs see it once released: a stop or trailing stop as a market order, a
+   * stop-limit as a limit at {@code price}, a pegged order as a limit at its {@code pegPrice}.
+   */
+  public Order released() {
+    OrderType type;
+    BigDecimal limit;
+    switch (orderType) {
+      case LIMIT: case STOP_LIMIT: type = OrderType.LIMIT; limit = price; break;
+      case PEGGED: type = OrderType.LIMIT; limit = pegPrice; break;
+      default: type = OrderType.MARKET; limit = null;
+    }
+    if (type == orderType && java.util.Objects.equals(limit, price)) return this;
+    // a plain market or limit order: the held type's own terms stay with the held order
+    return new Order(id, orderRef, tenantId, accountId, submittedBy, clientOrderId, instrumentId, side, type,
+      timeInForce, quantity, filledQuantity, limit, null, null, null, averagePrice, expiryDate,
+      routingStrategy, lpId, status, rejectCode, rejectReason, reservedAmount, metadata, version, createdAt, updatedAt,
+      pegPrice, triggeredAt);
   }
 
   public Order withStatus(OrderStatus newStatus) {
@@ -64,7 +97,8 @@ public record Order(UUID id, String orderRef, String tenantId, UUID accountId, S
       .put("averagePrice", averagePrice).put("expiryDate", Json.time(expiryDate))
       .put("routingStrategy", routingStrategy.wire()).put("lpId", lpId).put("status", status.wire())
       .put("rejectCode", rejectCode).put("rejectReason", rejectReason).put("metadata", metadata).put("version", version)
-      .put("createdAt", Json.time(createdAt)).put("updatedAt", Json.time(updatedAt));
+      .put("createdAt", Json.time(createdAt)).put("updatedAt", Json.time(updatedAt))
+      .put("pegPrice", pegPrice).put("triggeredAt", Json.time(triggeredAt));
   }
 
   /** The event-bus form: everything, decimals as strings. */
@@ -80,7 +114,8 @@ public record Order(UUID id, String orderRef, String tenantId, UUID accountId, S
       .put("expiryDate", expiryDate == null ? null : expiryDate.toString())
       .put("routingStrategy", routingStrategy.wire()).put("lpId", lpId).put("status", status.wire())
       .put("rejectCode", rejectCode).put("rejectReason", rejectReason).put("reservedAmount", Json.dec(reservedAmount)).put("metadata", metadata)
-      .put("version", version).put("createdAt", createdAt.toString()).put("updatedAt", updatedAt.toString());
+      .put("version", version).put("createdAt", createdAt.toString()).put("updatedAt", updatedAt.toString())
+      .put("pegPrice", Json.dec(pegPrice)).put("triggeredAt", triggeredAt == null ? null : triggeredAt.toString());
   }
 
   public static Order fromBusJson(JsonObject j) {
@@ -95,6 +130,7 @@ public record Order(UUID id, String orderRef, String tenantId, UUID accountId, S
       expiry == null ? null : Instant.parse(expiry), RoutingStrategy.fromWire(j.getString("routingStrategy")),
       j.getString("lpId"), OrderStatus.fromWire(j.getString("status")), j.getString("rejectCode"), j.getString("rejectReason"),
       Decimals.parse(j.getValue("reservedAmount")), j.getJsonObject("metadata", new JsonObject()),
-      j.getLong("version"), Instant.parse(j.getString("createdAt")), Instant.parse(j.getString("updatedAt")));
+      j.getLong("version"), Instant.parse(j.getString("createdAt")), Instant.parse(j.getString("updatedAt")),
+      Decimals.parse(j.getValue("pegPrice")), j.getString("triggeredAt") == null ? null : Instant.parse(j.getString("triggeredAt")));
   }
 }

@@ -33,6 +33,7 @@ import java.util.UUID;
  * account's held funds, the audit trail and the event outbox together.
  */
 public final class OrderCommands {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OrderCommands.class);
   private final EventBus bus;
   private final Pool pool;
   private final OrderRepository orders;
@@ -172,7 +173,12 @@ public final class OrderCommands {
     return pool.withTransaction(tx -> orders.lockVisible(tx, caller, orderId).compose(order -> {
       if (order == null) return failed(Problem.of(ErrorCode.ORDER_NOT_FOUND, "No order " + orderId));
       return mayChange(caller, order).compose(v -> cancelPending(tx, caller, order, reason, now));
-    }));
+    })).onSuccess(this::heldChanged);
+  }
+
+  /** The trigger verticle mirrors held orders: it is told, after the commit, when one changed. */
+  private void heldChanged(Order order) {
+    if (order.held()) bus.publish(OrderVerticle.TRIGGERS_CHANGED, new JsonObject().put("orderId", order.id().toString()));
   }
 
   /**
@@ -276,7 +282,7 @@ public final class OrderCommands {
     return orders.findVisible(caller, orderId).compose(order -> {
       if (order == null) return failed(Problem.of(ErrorCode.ORDER_NOT_FOUND, "No order " + orderId));
       return mayChange(caller, order).compose(v -> modifyVisible(caller, order, change, expectedVersion));
-    });
+    }).onSuccess(this::heldChanged);
   }
 
   private Future<Order> modifyVisible(Caller caller, Order order, Modification change, Long expectedVersion) {
@@ -332,10 +338,15 @@ public final class OrderCommands {
             + "placed at a liquidity provider; try again once it is working").with("orderStatus", locked.status().wire()));
         }
         UUID modificationId = UUID.randomUUID();
-        List<LegChange> plan = planLegChanges(locked, changed, change, open, modificationId);
-        return plan.isEmpty()
-          ? modifyInPlace(tx, caller, locked, changed, change, accepted, account, now)
-          : requestLegChanges(tx, caller, locked, changed, change, accepted, account, open, plan, modificationId, now);
+        // a limit's price goes to its legs; a pegged order's price is only its cap (its legs follow the market)
+        BigDecimal newPrice = locked.released().orderType() == OrderType.LIMIT && locked.orderType() != OrderType.PEGGED
+          ? change.price() : null;
+        List<LegChange> plan = planLegChanges(locked, changed.quantity(), newPrice, open, modificationId);
+        if (plan.isEmpty()) return modifyInPlace(tx, caller, locked, changed, change, accepted, account, now);
+        JsonObject requested = requested(change);
+        JsonObject terms = change.toJson().put("quantity", Json.dec(changed.quantity()));
+        return requestLegChanges(tx, caller.userId(), "modify", locked, changed, requested, previous(locked, requested),
+          terms, accepted, account, open, plan, modificationId, now);
       });
     }));
   }
@@ -372,9 +383,9 @@ public final class OrderCommands {
    * Which legs change, and how, for the order's new open quantity and price. Growth goes to the first leg;
    * a reduction comes off the last legs first, and a leg it empties is cancelled rather than replaced.
    */
-  static List<LegChange> planLegChanges(Order order, Order changed, Modification change, List<Leg> open,
+  static List<LegChange> planLegChanges(Order order, BigDecimal newQuantity, BigDecimal newPrice, List<Leg> open,
                                         UUID modificationId) {
-    BigDecimal target = changed.quantity().subtract(order.filledQuantity());
+    BigDecimal target = newQuantity.subtract(order.filledQuantity());
     BigDecimal[] remaining = new BigDecimal[open.size()];
     BigDecimal sum = BigDecimal.ZERO;
     for (int i = 0; i < open.size(); i++) {
@@ -391,7 +402,6 @@ public final class OrderCommands {
         cut = cut.subtract(c);
       }
     }
-    BigDecimal newPrice = order.orderType() == OrderType.LIMIT ? change.price() : null;
     List<LegChange> plan = new ArrayList<>();
     for (int i = 0; i < open.size(); i++) {
       Leg l = open.get(i);
@@ -414,26 +424,24 @@ public final class OrderCommands {
    * Asks the LPs holding the order to change their legs: the order is pending_replace until they answer;
    * funds for a larger order are held now, funds freed by a smaller one only once the LPs confirmed it.
    */
-  private Future<Order> requestLegChanges(SqlConnection tx, Caller caller, Order order, Order changed,
-                                          Modification change, OrderValidator.Accepted accepted, Account account,
+  private Future<Order> requestLegChanges(SqlConnection tx, String actor, String kind, Order order, Order changed,
+                                          JsonObject requested, JsonObject previous, JsonObject terms,
+                                          OrderValidator.Accepted accepted, Account account,
                                           List<Leg> open, List<LegChange> plan, UUID modificationId, Instant now) {
     BigDecimal newReserve = accepted.reserveAmount();
     BigDecimal more = newReserve.subtract(order.reservedAmount()).max(BigDecimal.ZERO);
     int eventCount = more.signum() > 0 ? 2 : 1;
     return accounts.reserve(tx, order.accountId(), more, eventCount, now).compose(res -> {
       if (res == null) return failed(OrderValidator.insufficientFunds(account.currency(), more, account.available()));
-      JsonObject requested = requested(change);
-      JsonObject previous = previous(order, requested);
       BigDecimal openNew = changed.quantity().subtract(order.filledQuantity());
-      JsonObject terms = change.toJson().put("quantity", Json.dec(changed.quantity()));
-      JsonObject funds = new JsonObject()
+      JsonObject funds = new JsonObject().put("kind", kind)
         .put("oldPerUnit", Json.dec(perUnit(order.reservedAmount(), order.remainingQuantity())))
         .put("newPerUnit", Json.dec(perUnit(newReserve, openNew))).put("terms", terms);
       Order pending = order.withState(OrderStatus.PENDING_REPLACE, order.filledQuantity(), order.averagePrice(),
         order.reservedAmount().add(more), order.rejectCode(), order.rejectReason());
       JsonArray legPlan = new JsonArray();
-      Future<Void> chain = orders.insertModification(tx, modificationId, order.id(), order.tenantId(), "modify",
-        requested, previous, "requested", null, caller.userId(), funds, now);
+      Future<Void> chain = orders.insertModification(tx, modificationId, order.id(), order.tenantId(), kind,
+        requested, previous, "requested", null, actor, funds, now);
       for (LegChange c : plan) {
         Leg l = open.stream().filter(x -> x.id().equals(c.legId())).findFirst().orElseThrow();
         legPlan.add(new JsonObject().put("lpId", l.lpId()).put("clOrdId", c.clOrdId()).put("origClOrdId", l.clOrdId())
@@ -448,8 +456,8 @@ public final class OrderCommands {
         List<Outbox.Event> events = new ArrayList<>();
         events.add(new Outbox.Event("order.pending_replace", saved.toApiJson()));
         if (more.signum() > 0) events.add(new Outbox.Event("balance.updated", balance(account, res)));
-        return audit.append(tx, saved, AuditAction.MODIFY_REQUESTED, order.status(), OrderStatus.PENDING_REPLACE,
-            details, caller.userId(), now)
+        AuditAction action = "reprice".equals(kind) ? AuditAction.REPRICE_REQUESTED : AuditAction.MODIFY_REQUESTED;
+        return audit.append(tx, saved, action, order.status(), OrderStatus.PENDING_REPLACE, details, actor, now)
           .compose(v -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
           .map(saved);
       }).onSuccess(saved -> tx.transaction().completion()
@@ -473,6 +481,101 @@ public final class OrderCommands {
       order.trailAmount(), order.expiryDate()).toJson();
     previous.fieldNames().removeIf(k -> !requested.containsKey(k));
     return previous;
+  }
+
+  // ------------------------------------------------------------------ held orders (trigger verticle)
+
+  /**
+   * Releases a held order to routing: in one transaction it is marked triggered (once: the row says so),
+   * audited with the quote that fired it and announced ({@code order.triggered}); after the commit it is
+   * routed as what it has become (a market order, or a limit at its price or peg price).
+   */
+  public Future<Void> fire(UUID orderId, BigDecimal pegPrice, BigDecimal bid, BigDecimal ask) {
+    Instant now = clock.instant();
+    return pool.withTransaction(tx -> orders.lock(tx, orderId).compose(o -> {
+      if (o == null || o.status() != OrderStatus.PENDING || o.triggeredAt() != null) return Future.<Order>succeededFuture();
+      return orders.markTriggered(tx, orderId, pegPrice, now).compose(t -> t == null ? Future.<Order>succeededFuture()
+        : accounts.release(tx, t.accountId(), BigDecimal.ZERO, 1, now).compose(res -> {
+          JsonObject details = new JsonObject().put("bid", bid).put("ask", ask).put("stopPrice", t.stopPrice())
+            .put("pegPrice", t.pegPrice()).put("releasedAs", t.released().orderType().wire());
+          return audit.append(tx, t, AuditAction.TRIGGERED, o.status(), t.status(), details, "system", now)
+            .compose(v -> outbox.append(tx, t.tenantId(), t.accountId(), res.lastSeq(),
+              List.of(new Outbox.Event("order.triggered", t.toApiJson())), now))
+            .map(t);
+        }));
+    })).onSuccess(t -> {
+      if (t != null) lifecycle.place(t, java.util.Set.of(), t.remainingQuantity(), null);
+    }).mapEmpty();
+  }
+
+  /** A trailing stop's level follows the market: only ever in the order's favour, never back. */
+  public Future<Void> moveStop(UUID orderId, BigDecimal stop, BigDecimal bid, BigDecimal ask) {
+    Instant now = clock.instant();
+    return pool.withTransaction(tx -> orders.lock(tx, orderId).compose(o -> {
+      if (o == null || o.orderType() != OrderType.TRAILING_STOP || o.status() != OrderStatus.PENDING
+        || o.triggeredAt() != null) return Future.<Void>succeededFuture();
+      boolean buy = o.side() == Side.BUY;
+      if (o.stopPrice() != null && (buy ? stop.compareTo(o.stopPrice()) >= 0 : stop.compareTo(o.stopPrice()) <= 0)) {
+        return Future.<Void>succeededFuture();
+      }
+      return orders.modify(tx, o.withLevels(null, stop), o.version(), o.reservedAmount(), now)
+        .compose(u -> accounts.release(tx, u.accountId(), BigDecimal.ZERO, 1, now).compose(res -> {
+          JsonObject details = new JsonObject().put("field", "stopPrice").put("from", o.stopPrice()).put("to", stop)
+            .put("bid", bid).put("ask", ask);
+          return audit.append(tx, u, AuditAction.REPRICED, o.status(), u.status(), details, "system", now)
+            .compose(v -> outbox.append(tx, u.tenantId(), u.accountId(), res.lastSeq(),
+              List.of(new Outbox.Event("order.repriced", u.toApiJson())), now));
+        }));
+    }));
+  }
+
+  /**
+   * A working pegged order follows the market: its legs are cancel/replaced at the new price, the same way
+   * as a client's modification (funds checked, one change in flight at a time), recorded as a reprice.
+   * An order busy with another change, or not working, is left for the next quote.
+   */
+  public Future<Void> reprice(UUID orderId, BigDecimal pegPrice, BigDecimal bid, BigDecimal ask) {
+    return orders.byId(pool, orderId).compose(order -> {
+      if (order == null || order.orderType() != OrderType.PEGGED || order.pegPrice() == null
+        || (order.status() != OrderStatus.WORKING && order.status() != OrderStatus.PARTIAL_FILL)
+        || pegPrice.compareTo(order.pegPrice()) == 0) return Future.<Order>succeededFuture();
+      Order changed = order.withLevels(pegPrice, null);
+      return accounts.findVisible(systemView(order.tenantId()), order.accountId()).compose(account -> {
+        Account withoutThis = new Account(account.id(), account.tenantId(), account.ownerId(), account.name(),
+          account.currency(), account.balance(), account.reserved().subtract(order.reservedAmount()).max(BigDecimal.ZERO),
+          account.maxOrderNotional(), account.maxPositionQuantity(), account.createdAt(), account.updatedAt());
+        Order stillOpen = changed.released().withTerms(order.remainingQuantity(), null, null, null, null, null);
+        JsonObject check = new JsonObject().put("order", stillOpen.asNewOrder().toBusJson())
+          .put("account", withoutThis.toBusJson()).put("replacesQuantity", Json.dec(order.remainingQuantity()));
+        return validate(check).compose(accepted -> {
+          Instant now = clock.instant();
+          return pool.withTransaction(tx -> orders.lock(tx, orderId).compose(locked -> {
+            if (locked.version() != order.version()) return Future.<Order>succeededFuture(); // changed: next quote
+            return legs.byOrder(tx, orderId).compose(all -> {
+              List<Leg> open = all.stream().filter(l -> l.status().open()).toList();
+              if (open.isEmpty() || open.stream().anyMatch(l -> l.status() != Leg.Status.WORKING
+                && l.status() != Leg.Status.PARTIALLY_FILLED)) return Future.<Order>succeededFuture();
+              UUID modificationId = UUID.randomUUID();
+              List<LegChange> plan = planLegChanges(locked, locked.quantity(), pegPrice, open, modificationId);
+              if (plan.isEmpty()) return Future.<Order>succeededFuture();
+              JsonObject requested = new JsonObject().put("pegPrice", Json.dec(pegPrice)).put("bid", Json.dec(bid))
+                .put("ask", Json.dec(ask));
+              JsonObject previous = new JsonObject().put("pegPrice", Json.dec(locked.pegPrice()));
+              JsonObject terms = new JsonObject().put("quantity", Json.dec(locked.quantity()));
+              return requestLegChanges(tx, "system", "reprice", locked, changed, requested, previous, terms, accepted,
+                account, open, plan, modificationId, now);
+            });
+          }));
+        });
+      });
+    }).recover(e -> {
+      // not enough funds at the new price, say: the order keeps working where it is
+      if (e instanceof ProblemException pe) {
+        log.info("Pegged order {} not re-priced: {}", orderId, pe.problem().detail());
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture(e);
+    }).mapEmpty();
   }
 
   private static Problem versionMismatch(Order current) {

@@ -65,11 +65,24 @@ public final class OrderLifecycle {
     this.clock = clock;
   }
 
-  /** After a new order commits: market and limit orders are routed now; the other types wait for their trigger. */
+  /**
+   * After a new order commits: market and limit orders are routed now; the held types wait for the
+   * trigger verticle, which is told about them.
+   */
   public void onAccepted(Order order) {
-    if (order.orderType() == OrderType.MARKET || order.orderType() == OrderType.LIMIT) {
+    if (order.held()) {
+      vertx.eventBus().publish(OrderVerticle.TRIGGERS_CHANGED, new JsonObject().put("orderId", order.id().toString()));
+    } else {
       place(order, Set.of(), order.quantity(), null);
     }
+  }
+
+  /** Orders triggered just before a stop, which no routing decision followed: placed now. */
+  public Future<Void> resumeTriggered() {
+    return orders.triggeredUnrouted(pool).onSuccess(list -> list.forEach(o -> {
+      log.info("Routing triggered order {} after a restart", o.orderRef());
+      place(o, Set.of(), o.remainingQuantity(), null);
+    })).mapEmpty();
   }
 
   /** Why quantity is being placed again: the LP failure behind it, named when nothing else can take it. */
@@ -77,7 +90,7 @@ public final class OrderLifecycle {
 
   /** Routes {@code quantity} of {@code order} away from {@code excluded} LPs and sends the legs. */
   void place(Order order, Set<String> excluded, BigDecimal quantity, Retry retry) {
-    JsonObject req = new JsonObject().put("order", order.toBusJson()).put("quantity", quantity.toPlainString())
+    JsonObject req = new JsonObject().put("order", order.released().toBusJson()).put("quantity", quantity.toPlainString())
       .put("excludeLps", new JsonArray(List.copyOf(excluded)));
     vertx.eventBus().<JsonObject>request(RoutingVerticle.ROUTE, req)
       .compose(reply -> BusResult.unwrap(reply.body()))
@@ -158,7 +171,8 @@ public final class OrderLifecycle {
         for (int i = 0; i < allocations.size(); i++) {
           JsonObject a = allocations.getJsonObject(i);
           String clOrdId = current.orderRef() + "-" + (n + i + 1);
-          BigDecimal price = current.orderType() == OrderType.LIMIT ? current.price() : null;
+          Order released = current.released();
+          BigDecimal price = released.orderType() == OrderType.LIMIT ? released.price() : null;
           chain = chain.compose(v -> legs.insert(tx, current, a.getString("lpId"), clOrdId,
             new BigDecimal(a.getString("quantity")), price, now).map(l -> {
               placed.add(l);
@@ -459,6 +473,10 @@ public final class OrderLifecycle {
         return;
       }
       ExecutionApplier.Applied a = ar.result();
+      if (a.order() != null && a.order().orderType() == OrderType.PEGGED) {
+        // the trigger verticle re-prices working pegged orders: it must see them working, and their new price
+        vertx.eventBus().publish(OrderVerticle.TRIGGERS_CHANGED, new JsonObject().put("orderId", a.order().id().toString()));
+      }
       if (a.order() != null && a.unplaced().signum() > 0) {
         meters.counter("orion.routing.failovers", "lp", report.lpId(), "cause", "rejected").increment();
         reroute(a.order().id(), a.unplaced(), new Retry(ErrorCode.LP_REJECTED, "Rejected by " + report.lpId()

@@ -47,8 +47,21 @@ public final class OrderRepository {
   /** A modification applies only to the version it was checked against; no row back means someone got there first. */
   private static final String MODIFY = """
     UPDATE orders SET quantity = $3, price = $4, stop_price = $5, peg_offset = $6, trail_amount = $7, expiry_date = $8,
-      reserved_amount = $9, version = version + 1, updated_at = $10
+      reserved_amount = $9, version = version + 1, updated_at = $10, peg_price = $11
     WHERE id = $1 AND version = $2 RETURNING *""";
+  /** Released to routing: written once, in the transaction that decides it, so a trigger fires once. */
+  private static final String MARK_TRIGGERED = """
+    UPDATE orders SET triggered_at = $2, peg_price = $3, version = version + 1, updated_at = $2
+    WHERE id = $1 AND triggered_at IS NULL AND status = 'pending' RETURNING *""";
+  /** What the trigger verticle watches: untriggered stops, and pegged orders still working. */
+  private static final String HELD = """
+    SELECT * FROM orders WHERE order_type IN ('stop', 'stop_limit', 'trailing_stop', 'pegged')
+      AND status IN ('pending', 'working', 'partial_fill', 'pending_replace')
+      AND (order_type = 'pegged' OR triggered_at IS NULL)""";
+  /** Triggered, but the service stopped before routing wrote any leg. */
+  private static final String TRIGGERED_UNROUTED = """
+    SELECT o.* FROM orders o WHERE o.triggered_at IS NOT NULL AND o.status = 'pending'
+      AND NOT EXISTS (SELECT 1 FROM order_legs l WHERE l.order_id = o.id)""";
   private static final String SAVE_STATE = """
     UPDATE orders SET status = $2, filled_quantity = $3, average_price = $4, reserved_amount = $5, reject_code = $6,
       reject_reason = $7, version = version + 1, updated_at = $8
@@ -119,6 +132,19 @@ public final class OrderRepository {
     return pool.preparedQuery(EXPIRED).execute(Tuple.of(utc(now), utc(lastDayEnd))).map(OrderRepository::all);
   }
 
+  /** Marks a held order released (null if it was released, cancelled or changed meanwhile). */
+  public Future<Order> markTriggered(SqlClient tx, UUID id, java.math.BigDecimal pegPrice, Instant now) {
+    return tx.preparedQuery(MARK_TRIGGERED).execute(Tuple.of(id, utc(now), pegPrice)).map(OrderRepository::first);
+  }
+
+  public Future<List<Order>> held(SqlClient client) {
+    return client.query(HELD).execute().map(OrderRepository::all);
+  }
+
+  public Future<List<Order>> triggeredUnrouted(SqlClient client) {
+    return client.query(TRIGGERED_UNROUTED).execute().map(OrderRepository::all);
+  }
+
   public Future<Order> byId(SqlClient client, UUID id) {
     return client.preparedQuery("SELECT * FROM orders WHERE id = $1").execute(Tuple.of(id)).map(OrderRepository::first);
   }
@@ -138,7 +164,7 @@ public final class OrderRepository {
   public Future<Order> modify(SqlClient tx, Order o, long expectedVersion, BigDecimal reserved, Instant now) {
     return tx.preparedQuery(MODIFY).execute(Tuple.from(new Object[]{o.id(), expectedVersion, o.quantity(), o.price(),
         o.stopPrice(), o.pegOffset(), o.trailAmount(), o.expiryDate() == null ? null : utc(o.expiryDate()), reserved,
-        utc(now)}))
+        utc(now), o.pegPrice()}))
       .map(OrderRepository::first);
   }
 
@@ -290,7 +316,8 @@ public final class OrderRepository {
       expiry == null ? null : expiry.toInstant(), RoutingStrategy.fromWire(r.getString("routing_strategy")),
       r.getString("lp_id"), OrderStatus.fromWire(r.getString("status")), r.getString("reject_code"), r.getString("reject_reason"),
       r.getBigDecimal("reserved_amount"), r.getJsonObject("metadata"), r.getLong("version"),
-      r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").toInstant());
+      r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").toInstant(), r.getBigDecimal("peg_price"),
+      r.getOffsetDateTime("triggered_at") == null ? null : r.getOffsetDateTime("triggered_at").toInstant());
   }
 
   static OffsetDateTime utc(Instant t) {

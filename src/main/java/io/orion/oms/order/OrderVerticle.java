@@ -24,6 +24,10 @@ public final class OrderVerticle extends VerticleBase {
   public static final String SUBMIT = "oms.orders.submit";
   public static final String CANCEL = "oms.orders.cancel";
   public static final String MODIFY = "oms.orders.modify";
+  /** From the trigger verticle: {@code {orderId, action: fire|move_stop|reprice, pegPrice?, stopPrice?, bid, ask}}. */
+  public static final String TRIGGER = "oms.orders.trigger";
+  /** Published after a held order (stop, stop-limit, trailing stop, pegged) changed: {@code {orderId}}. */
+  public static final String TRIGGERS_CHANGED = "oms.triggers.changed";
   private static final Logger log = LoggerFactory.getLogger(OrderVerticle.class);
 
   private final java.util.function.Supplier<OrderCommands> commandsFactory;
@@ -81,10 +85,13 @@ public final class OrderVerticle extends VerticleBase {
           if (n > 0) log.info("Reconciled {} open legs with their LPs", n);
         }));
     }
+    // triggered before a stop and never routed: route now
+    commands.lifecycle().resumeTriggered().onFailure(e -> log.error("Cannot resume triggered orders", e));
     return Future.all(
       vertx.eventBus().<JsonObject>consumer(SUBMIT, this::submit).completion(),
       vertx.eventBus().<JsonObject>consumer(CANCEL, this::cancel).completion(),
       vertx.eventBus().<JsonObject>consumer(MODIFY, this::modify).completion(),
+      vertx.eventBus().<JsonObject>consumer(TRIGGER, this::trigger).completion(),
       vertx.eventBus().<JsonObject>consumer(LpConnectorVerticle.EXECUTIONS,
         m -> commands.lifecycle().onExecution(LpMessages.report(m.body()))).completion());
   }
@@ -93,6 +100,29 @@ public final class OrderVerticle extends VerticleBase {
   private void submit(Message<JsonObject> msg) {
     commands.submit(caller(msg), NewOrder.fromBusJson(msg.body().getJsonObject("order")))
       .onComplete(ar -> reply(msg, ar, s -> new JsonObject().put("order", s.order().toBusJson()).put("created", s.created())));
+  }
+
+  /** A held order's trigger decision → {@code {}} (nothing to do is not a failure). */
+  private void trigger(Message<JsonObject> msg) {
+    JsonObject b = msg.body();
+    UUID id = UUID.fromString(b.getString("orderId"));
+    java.math.BigDecimal bid = io.orion.oms.common.Decimals.parse(b.getValue("bid"));
+    java.math.BigDecimal ask = io.orion.oms.common.Decimals.parse(b.getValue("ask"));
+    Future<Void> done;
+    switch (b.getString("action")) {
+      case "fire":
+        done = commands.fire(id, io.orion.oms.common.Decimals.parse(b.getValue("pegPrice")), bid, ask);
+        break;
+      case "move_stop":
+        done = commands.moveStop(id, io.orion.oms.common.Decimals.parse(b.getValue("stopPrice")), bid, ask);
+        break;
+      case "reprice":
+        done = commands.reprice(id, io.orion.oms.common.Decimals.parse(b.getValue("pegPrice")), bid, ask);
+        break;
+      default:
+        done = Future.failedFuture("unknown trigger action " + b.getString("action"));
+    }
+    done.onComplete(ar -> reply(msg, ar, v -> new JsonObject()));
   }
 
   /** {@code {caller, orderId, reason}} → {@code {order}}. */

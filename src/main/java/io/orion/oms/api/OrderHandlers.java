@@ -123,10 +123,9 @@ final class OrderHandlers {
   }
 
   private static ProblemException halted(Halt halt, String what) {
-    String by = "config".equals(halt.source()) ? "order execution is disabled for the service"
-      : "an admin halted trading for this tenant";
-    return new ProblemException(Problem.of(ErrorCode.TRADING_HALTED, "Trading is halted (" + by + ": "
-      + halt.reason() + "): " + what).with("haltSource", halt.source()));
+    String why = "config".equals(halt.source()) ? halt.reason() : "an admin halted this tenant's trading: " + halt.reason();
+    return new ProblemException(Problem.of(ErrorCode.TRADING_HALTED, "Trading is halted (" + why + "); " + what)
+      .with("haltSource", halt.source()));
   }
 
   private static Long ifMatch(String header) {

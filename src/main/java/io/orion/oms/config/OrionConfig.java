@@ -30,7 +30,7 @@ public record OrionConfig(Path dataDir, Http http, Database database, Redis redi
       java.util.Map<String, Quotas> tenants = new java.util.TreeMap<>();
       for (String tenant : tenantsConf.names()) tenants.put(tenant, Quotas.from(tenantsConf.section(tenant), defaults));
       return new RateLimits(c.bool("enabled", true), c.longValue("windowMs", 60_000, 100, 86_400_000), defaults,
-        java.util.Map.copyOf(tenants), c.longValue("redisTimeoutMs", 250, 1, 60_000),
+        java.util.Map.copyOf(tenants), c.longValue("redisTimeoutMs", 1000, 1, 60_000),
         c.longValue("redisRetryMs", 1000, 0, 600_000));
     }
 

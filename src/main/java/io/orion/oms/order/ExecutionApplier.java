@@ -77,7 +77,7 @@ public final class ExecutionApplier {
       if (!fresh) return Future.succeededFuture(Applied.NOTHING);
       return findLeg(tx, r).compose(found -> {
         if (found == null || !found.lpId().equals(r.lpId())) {
-          log.warn("Execution report {} from {} for unknown ClOrdID {}", r.execId(), r.lpId(), r.clOrdId());
+          log.atWarn().addKeyValue("lpId", r.lpId()).log("Execution report {} from {} for unknown ClOrdID {}", r.execId(), r.lpId(), r.clOrdId());
           return Future.succeededFuture(Applied.NOTHING);
         }
         // order first, then its leg: the lock order of cancel and modify too, so they cannot deadlock
@@ -134,7 +134,7 @@ public final class ExecutionApplier {
                                 BigDecimal px, Instant now) {
     BigDecimal qty = qtyIn.min(leg.remaining()).min(order.remainingQuantity());
     if (qty.signum() <= 0) {
-      log.error("Overfill ignored: {} on leg {} (order {}) has no quantity left", r.execId(), leg.clOrdId(), order.orderRef());
+      Logs.orderLeg(log.atError(), order, leg).log("Overfill ignored: {} on leg {} (order {}) has no quantity left", r.execId(), leg.clOrdId(), order.orderRef());
       return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
     }
     return currency(tx, order).compose(ccy -> legs.insertFill(tx, order, r, qty, px, BigDecimal.ZERO, ccy, now).compose(fillId -> {

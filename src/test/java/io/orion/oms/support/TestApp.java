@@ -81,7 +81,8 @@ public final class TestApp implements AutoCloseable {
       // limits out of the way of tests that submit many orders; rate-limit tests set their own
       .put("rateLimits", new JsonObject().put("default", new JsonObject().put("orders", 1_000_000)
         .put("modifications", 1_000_000).put("queries", 1_000_000).put("streamConnects", 1_000_000)
-        .put("streamSubscriptions", 1_000_000)));
+        .put("streamSubscriptions", 1_000_000)))
+      .put("shutdown", new JsonObject().put("drainTimeoutMs", 5000)); // bounds a stop in tests whatever is in flight
     return new TestApp(OrionConfig.fromJson(json.mergeIn(overrides, true)), clock);
   }
 

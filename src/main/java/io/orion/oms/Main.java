@@ -44,13 +44,8 @@ public final class Main {
   private static void serve(OrionConfig config) {
     try {
       OrionApp app = new OrionApp(config, Clock.systemUTC()).start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          app.stop();
-        } catch (Exception ignored) {
-          // exiting anyway
-        }
-      }, "orion-shutdown"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(app), "orion-shutdown"));
+      onStopSignal(app);
       printBanner(app);
     } catch (ConfigException e) {
       throw e;
@@ -58,6 +53,33 @@ public final class Main {
       System.err.println("Orion OMS failed to start: " + e);
       e.printStackTrace();
       System.exit(1);
+    }
+  }
+
+  /**
+   * SIGTERM and Ctrl-C drain the service ({@link OrionApp#stop()}) and exit with status 0: a stop that
+   * was asked for and finished is a clean exit, not the 143 of a killed JVM. Where the signals cannot
+   * be handled, the shutdown hook still stops the service gracefully.
+   */
+  @SuppressWarnings("restriction")
+  private static void onStopSignal(OrionApp app) {
+    for (String name : List.of("TERM", "INT")) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> new Thread(() -> {
+          stopQuietly(app);
+          System.exit(0);
+        }, "orion-stop-" + name).start());
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        // not available on this platform: the shutdown hook stops the service
+      }
+    }
+  }
+
+  private static void stopQuietly(OrionApp app) {
+    try {
+      app.stop(); // a second call (the hook after the signal's exit) returns at once
+    } catch (Exception e) {
+      System.err.println("Orion OMS did not stop cleanly: " + e);
     }
   }
 

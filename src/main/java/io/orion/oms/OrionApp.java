@@ -18,6 +18,12 @@ import io.orion.oms.lp.LpConnectorVerticle;
 import io.orion.oms.lp.LpSettings;
 import io.orion.oms.lp.sim.LpSimulator;
 import io.orion.oms.lp.sim.SimulatedLpConfig;
+import io.orion.oms.halt.TradingHaltRepository;
+import io.orion.oms.halt.TradingHalts;
+import io.orion.oms.metrics.MetricsRepository;
+import io.orion.oms.metrics.MetricsSamplerVerticle;
+import io.orion.oms.metrics.OmsMetrics;
+import io.orion.oms.ratelimit.RateLimiter;
 import io.orion.oms.order.ExecutionApplier;
 import io.orion.oms.order.LegRepository;
 import io.orion.oms.order.OrderCommands;
@@ -67,6 +73,13 @@ public final class OrionApp {
   private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
     new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
   private List<Instrument> instruments;
+  private OmsMetrics metrics;
+  private RateLimiter limiter;
+  private TradingHalts halts;
+  private String apiDeployment;
+  private final List<String> lpDeployments = new ArrayList<>();
+  private final List<String> lpIds = new ArrayList<>();
+  private boolean stopped;
 
   public OrionApp(OrionConfig config, Clock clock) {
     this.config = config;
@@ -93,8 +106,12 @@ public final class OrionApp {
     redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(8)
       .setMaxPoolWaiting(64));
     jwt = JwtSupport.create(vertx, config);
+    metrics = new OmsMetrics(registry);
+    limiter = new RateLimiter(RedisAPI.api(redis), config.rateLimits(), config.redis().keyPrefix(), clock, metrics);
+    halts = new TradingHalts(new TradingHaltRepository(pool), config.orders().executionEnabled(), clock, metrics);
 
     Future<Void> started = new InstrumentRepository(pool).upsertAll(instruments)
+      .compose(v -> halts.start(vertx))
       .compose(v -> config.demo().enabled() ? DemoSeeder.seed(pool, config.demo(), clock) : Future.succeededFuture(List.<Account>of()))
       .compose(accounts -> {
         demoAccounts = accounts;
@@ -193,7 +210,7 @@ public final class OrionApp {
     InstrumentRepository instrumentRepo = new InstrumentRepository(pool);
     AccountRepository accounts = new AccountRepository(pool);
     OrderRepository orders = new OrderRepository(pool);
-    ApiVerticle.Deps deps = new ApiVerticle.Deps(config, pool, RedisAPI.api(redis), jwt, clock, registry);
+    ApiVerticle.Deps deps = new ApiVerticle.Deps(config, pool, RedisAPI.api(redis), jwt, clock, registry, limiter, halts);
     List<ApiVerticle> apis = new ArrayList<>();
     List<String> instrumentIds = instruments.stream().map(Instrument::id).toList();
     long callTimeoutMs = lps.stream().mapToLong(LpSettings::callTimeoutMs).max().orElse(2000);
@@ -202,7 +219,12 @@ public final class OrionApp {
     Future<String> chain = vertx.deployVerticle(new RoutingVerticle(instruments, lps.stream().map(LpSettings::id).toList(),
       config.routing().quoteMaxAgeMs(), clock, registry));
     for (LpSettings lp : lps) {
-      chain = chain.compose(id -> vertx.deployVerticle(new LpConnectorVerticle(lp, adapter(lp), instrumentIds, registry)));
+      chain = chain.compose(id -> vertx.deployVerticle(new LpConnectorVerticle(lp, adapter(lp), instrumentIds, registry)))
+        .map(id -> {
+          lpDeployments.add(id);
+          lpIds.add(lp.id());
+          return id;
+        });
     }
     return chain
       .compose(id -> vertx.deployVerticle(new ValidationVerticle(instrumentRepo, accounts, orders, clock,
@@ -210,13 +232,15 @@ public final class OrionApp {
       .compose(id -> vertx.deployVerticle(new OrderVerticle(() -> {
         LegRepository legs = new LegRepository();
         ExecutionApplier applier = new ExecutionApplier(pool, orders, legs, accounts, new InstrumentCatalog(instruments),
-          clock);
+          clock, metrics);
         OrderLifecycle lifecycle = new OrderLifecycle(vertx, pool, orders, legs, applier, retry, callTimeoutMs, clock,
           registry);
         return new OrderCommands(vertx.eventBus(), pool, orders, accounts, legs, lifecycle, clock);
       }, config.orders().reconcileIntervalMs(), config, orders, clock)))
       .compose(id -> vertx.deployVerticle(new TriggerVerticle(orders, instruments, config.routing().quoteMaxAgeMs(),
         config.orders().triggerReloadMs(), clock)))
+      .compose(id -> vertx.deployVerticle(new MetricsSamplerVerticle(new MetricsRepository(pool), metrics,
+        config.metrics().sampleIntervalMs(), clock)))
       .compose(id -> vertx.deployVerticle(() -> {
         ApiVerticle v = new ApiVerticle(deps);
         synchronized (apis) {
@@ -225,6 +249,7 @@ public final class OrionApp {
         return v;
       }, new DeploymentOptions().setInstances(config.http().instances())))
       .map(id -> {
+        apiDeployment = id;
         httpPort = apis.get(0).port();
         return null;
       });
@@ -270,12 +295,68 @@ public final class OrionApp {
     return JwtSupport.issue(jwt, config, tenant, user, roles, ttlMinutes);
   }
 
-  /** Blocking: closes Vert.x (HTTP, pools) and the embedded servers. */
-  public void stop() throws Exception {
-    if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get();
+  /** The service's own meters (also what the streaming endpoints update: {@link OmsMetrics#streamClientConnected}). */
+  public OmsMetrics metrics() {
+    return metrics;
+  }
+
+  /** The shared rate limiter (the streaming endpoints call it for connects and subscriptions). */
+  public RateLimiter rateLimiter() {
+    return limiter;
+  }
+
+  /**
+   * Blocking, and graceful: the HTTP servers stop accepting and finish the requests in flight (each
+   * answer comes after its commit); then the order work still running gets the rest of
+   * {@code shutdown.drainTimeoutMs} to finish its transactions; then the LP sessions log out; then
+   * Vert.x and the embedded servers close. Calling it again does nothing.
+   */
+  public synchronized void stop() throws Exception {
+    if (stopped) return;
+    stopped = true;
+    long deadline = System.currentTimeMillis() + config.shutdown().drainTimeoutMs();
+    if (vertx != null) {
+      log.info("Shutting down: no new requests; finishing the work in flight (at most {} ms)",
+        config.shutdown().drainTimeoutMs());
+      if (apiDeployment != null) await(vertx.undeploy(apiDeployment), "stop HTTP");
+      log.info("Shutdown: HTTP requests drained");
+      awaitIdleDatabase(deadline);
+      for (int i = lpDeployments.size() - 1; i >= 0; i--) await(vertx.undeploy(lpDeployments.get(i)), "close LP " + lpIds.get(i));
+      if (!lpIds.isEmpty()) log.info("Shutdown: LP sessions closed (FIX logout): {}", String.join(", ", lpIds));
+      await(vertx.close(), "close Vert.x");
+    }
     if (simulator != null) simulator.close();
     if (embeddedRedis != null) embeddedRedis.close();
     if (embeddedPg != null) embeddedPg.close();
+    log.info("Shutdown complete");
+  }
+
+  /**
+   * Waits until no transaction holds a database connection (order work after the last answer: routing,
+   * legs, execution reports), or the deadline. Read from the pool's own gauge.
+   */
+  private void awaitIdleDatabase(long deadline) throws InterruptedException {
+    int quiet = 0;
+    while (System.currentTimeMillis() < deadline && quiet < 3) {
+      quiet = poolInUse() == 0 ? quiet + 1 : 0;
+      Thread.sleep(20);
+    }
+    double left = poolInUse();
+    if (left > 0) log.warn("Shutdown: {} database connections still busy at the deadline", (long) left);
+    else log.info("Shutdown: order work finished");
+  }
+
+  private double poolInUse() {
+    return registry.find("vertx.pool.in.use").tag("pool_type", "sql").gauges().stream()
+      .mapToDouble(io.micrometer.core.instrument.Gauge::value).sum();
+  }
+
+  private static void await(Future<?> f, String what) {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("Shutdown: could not {}: {}", what, e.toString());
+    }
   }
 
   static Map<String, String> env() {

@@ -4,6 +4,8 @@ import io.orion.oms.account.AccountRepository;
 import io.orion.oms.common.ErrorCode;
 import io.orion.oms.common.Problem;
 import io.orion.oms.config.OrionConfig;
+import io.orion.oms.halt.TradingHalts;
+import io.orion.oms.ratelimit.RateLimiter;
 import io.orion.oms.instrument.InstrumentRepository;
 import io.orion.oms.order.OrderRepository;
 import io.vertx.core.Future;
@@ -24,6 +26,10 @@ import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
 
+import static io.orion.oms.ratelimit.OperationClass.MODIFICATIONS;
+import static io.orion.oms.ratelimit.OperationClass.ORDERS;
+import static io.orion.oms.ratelimit.OperationClass.QUERIES;
+
 /**
  * The HTTP front: a router built from {@code openapi.yaml} (a request the contract rejects never
  * reaches a handler), JWT authentication, the contract itself and its Swagger UI rendering.
@@ -35,7 +41,8 @@ public final class ApiVerticle extends VerticleBase {
 
   /** Everything the handlers use; shared by all instances of this verticle. */
   public record Deps(OrionConfig config, Pool pool, RedisAPI redis, JWTAuth jwt, Clock clock,
-                     io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {}
+                     io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry, RateLimiter limiter,
+                     TradingHalts halts) {}
 
   private final Deps deps;
   private HttpServer server;
@@ -68,6 +75,17 @@ public final class ApiVerticle extends VerticleBase {
       .onSuccess(s -> server = s);
   }
 
+  /**
+   * Graceful: the server stops accepting connections, lets the requests in flight finish (each
+   * HTTP/1.1 connection closes after its current response) and closes after at most
+   * {@code shutdown.drainTimeoutMs}.
+   */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture()
+      : server.shutdown(deps.config().shutdown().drainTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   /** The port actually bound (differs from the configured one when that is 0). */
   public int port() {
     return server.actualPort();
@@ -80,7 +98,8 @@ public final class ApiVerticle extends VerticleBase {
     rb.security("bearerAuth").httpHandler(JWTAuthHandler.create(deps.jwt()));
 
     OrderRepository orderRepo = new OrderRepository(deps.pool());
-    OrderHandlers orders = new OrderHandlers(vertx.eventBus(), orderRepo);
+    OrderHandlers orders = new OrderHandlers(vertx.eventBus(), orderRepo, deps.halts());
+    AdminHandlers admin = new AdminHandlers(deps.halts());
     AccountHandlers accounts = new AccountHandlers(new AccountRepository(deps.pool()), deps.pool(), vertx.eventBus(),
       deps.clock());
     SystemHandlers system = new SystemHandlers(vertx.eventBus(), new InstrumentRepository(deps.pool()), deps.pool(),
@@ -89,25 +108,28 @@ public final class ApiVerticle extends VerticleBase {
 
     IdempotencyStore idempotency = new IdempotencyStore(deps.pool());
     vertx.setPeriodic(PURGE_INTERVAL_MS, id -> idempotency.purge());
-    new Endpoints(rb, idempotency, contract)
-      .secured("submitOrder", orders::submit)
-      .secured("listOrders", orders::list)
-      .secured("bulkCancelOrders", orders::bulkCancel)
-      .secured("getOrder", orders::get)
-      .secured("modifyOrder", orders::modify)
-      .secured("cancelOrder", orders::cancel)
-      .secured("cancelOrderPost", orders::cancelPost)
-      .secured("getOrderByRef", orders::getByRef)
-      .secured("getOrderFills", orders::fills)
-      .secured("getOrderHistory", orders::history)
-      .secured("getOrderAudit", orders::audit)
-      .secured("listAudit", orders::tenantAudit)
+    new Endpoints(rb, idempotency, contract, deps.limiter())
+      .secured("submitOrder", ORDERS, orders::submit)
+      .secured("listOrders", QUERIES, orders::list)
+      .secured("bulkCancelOrders", MODIFICATIONS, orders::bulkCancel)
+      .secured("getOrder", QUERIES, orders::get)
+      .secured("modifyOrder", MODIFICATIONS, orders::modify)
+      .secured("cancelOrder", MODIFICATIONS, orders::cancel)
+      .secured("cancelOrderPost", MODIFICATIONS, orders::cancelPost)
+      .secured("getOrderByRef", QUERIES, orders::getByRef)
+      .secured("getOrderFills", QUERIES, orders::fills)
+      .secured("getOrderHistory", QUERIES, orders::history)
+      .secured("getOrderAudit", QUERIES, orders::audit)
+      .secured("listAudit", QUERIES, orders::tenantAudit)
       .secured("createAccount", accounts::create)
-      .secured("listAccounts", accounts::list)
-      .secured("getAccount", accounts::get)
-      .secured("listPositions", accounts::positions)
-      .secured("listInstruments", system::instruments)
-      .secured("listLps", system::lps)
+      .secured("listAccounts", QUERIES, accounts::list)
+      .secured("getAccount", QUERIES, accounts::get)
+      .secured("listPositions", QUERIES, accounts::positions)
+      .secured("listInstruments", QUERIES, system::instruments)
+      .secured("listLps", QUERIES, system::lps)
+      .secured("getTradingHalt", admin::status)
+      .secured("haltTrading", admin::halt)
+      .secured("resumeTrading", admin::resume)
       .open("getHealth", system::health)
       .open("getOrdersHealth", system::ordersHealth);
     Router router = rb.createRouter();

@@ -5,6 +5,9 @@ import io.orion.oms.common.ErrorCode;
 import io.orion.oms.common.FieldError;
 import io.orion.oms.common.Problem;
 import io.orion.oms.common.ProblemException;
+import io.orion.oms.ratelimit.OperationClass;
+import io.orion.oms.ratelimit.RateLimitDecision;
+import io.orion.oms.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
@@ -42,15 +45,27 @@ final class Endpoints {
   private final RouterBuilder builder;
   private final IdempotencyStore idempotency;
   private final io.vertx.openapi.contract.OpenAPIContract contract;
+  private final RateLimiter limiter;
 
-  Endpoints(RouterBuilder builder, IdempotencyStore idempotency, io.vertx.openapi.contract.OpenAPIContract contract) {
+  Endpoints(RouterBuilder builder, IdempotencyStore idempotency, io.vertx.openapi.contract.OpenAPIContract contract,
+            RateLimiter limiter) {
     this.builder = builder;
     this.idempotency = idempotency;
     this.contract = contract;
+    this.limiter = limiter;
   }
 
-  /** An operation that needs a verified caller. */
+  /** An operation that needs a verified caller and is not rate limited (admin operations: the kill switch must always work). */
   Endpoints secured(String operationId, Operation op) {
+    return secured(operationId, null, op);
+  }
+
+  /**
+   * An operation that needs a verified caller and counts against the caller's quota of {@code limit}.
+   * The quota is taken only once the caller is authenticated, and given back when the answer is 401 or
+   * 403 (such requests do not count).
+   */
+  Endpoints secured(String operationId, OperationClass limit, Operation op) {
     return bind(operationId, ctx -> {
       // the verified claims; sub and exp are kept apart from the principal by the JWT provider
       Caller caller = ctx.user() == null ? null : Caller.fromClaims(ctx.user().attributes().getJsonObject("accessToken"));
@@ -62,13 +77,55 @@ final class Endpoints {
         problem(ctx, Problem.of(ErrorCode.FORBIDDEN, "The token carries no Orion role (trader, viewer, admin, compliance)"));
         return;
       }
-      String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
-      if (key != null && ctx.request().method() != HttpMethod.GET) {
-        runIdempotent(ctx, caller, key, op);
-      } else {
-        run(ctx, new ApiRequest(ctx, caller), op);
+      if (limit == null || !limiter.enabled()) {
+        dispatch(ctx, caller, op);
+        return;
       }
+      limiter.tryAcquire(caller, limit).onComplete(ar -> {
+        if (ar.failed()) { // the limiter falls back by itself; never let it stop an order
+          dispatch(ctx, caller, op);
+          return;
+        }
+        RateLimitDecision d = ar.result();
+        if (!d.allowed()) {
+          rateLimited(ctx, d);
+          return;
+        }
+        ctx.addHeadersEndHandler(v -> {
+          int status = ctx.response().getStatusCode();
+          RateLimitDecision shown = d;
+          if (status == 401 || status == 403) {
+            limiter.refund(d);
+            shown = d.refunded();
+          }
+          ctx.response().putHeader(RATELIMIT_POLICY, shown.policyHeader()).putHeader(RATELIMIT, shown.rateLimitHeader());
+        });
+        dispatch(ctx, caller, op);
+      });
     });
+  }
+
+  static final String RATELIMIT_POLICY = "RateLimit-Policy";
+  static final String RATELIMIT = "RateLimit";
+
+  private void dispatch(RoutingContext ctx, Caller caller, Operation op) {
+    String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
+    if (key != null && ctx.request().method() != HttpMethod.GET) {
+      runIdempotent(ctx, caller, key, op);
+    } else {
+      run(ctx, new ApiRequest(ctx, caller), op);
+    }
+  }
+
+  /** 429 with the headers of the ratelimit-headers draft; Retry-After and the RateLimit "t" are the same seconds. */
+  private static void rateLimited(RoutingContext ctx, RateLimitDecision d) {
+    long seconds = d.resetSeconds();
+    ctx.response().putHeader("Retry-After", String.valueOf(seconds))
+      .putHeader(RATELIMIT_POLICY, d.policyHeader()).putHeader(RATELIMIT, d.rateLimitHeader());
+    problem(ctx, Problem.of(ErrorCode.RATE_LIMITED, "Rate limit '" + d.operation().wire() + "' exceeded: "
+        + d.limit() + " requests per " + d.windowSeconds() + " s for each user; retry in " + seconds + " s")
+      .with("policy", d.operation().wire()).with("limit", d.limit()).with("windowSeconds", d.windowSeconds())
+      .with("retryAfterSeconds", seconds));
   }
 
   /** An operation open to anyone (health). */
@@ -174,8 +231,37 @@ final class Endpoints {
     }
   }
 
+  /** A problem answer; a 5xx one (e.g. TRADING_HALTED) also gets an errorId, logged with it. */
   static void problem(RoutingContext ctx, Problem p) {
-    writeRaw(ctx, p.status(), Problems.body(p, ctx.request().path(), null), Problems.MEDIA_TYPE);
+    String errorId = null;
+    if (p.status() >= 500) {
+      errorId = UUID.randomUUID().toString();
+      logged(log.atWarn(), ctx, errorId).addKeyValue("code", p.code().name())
+        .log("errorId={} {} {} answered {} {}: {}", errorId, ctx.request().method(), ctx.request().path(), p.status(),
+          p.code(), p.detail());
+    }
+    writeRaw(ctx, p.status(), Problems.body(p, ctx.request().path(), errorId), Problems.MEDIA_TYPE);
+  }
+
+  /**
+   * The structured fields of a log line about a request: errorId, method, path, and tenant and user
+   * when a token was verified. Never the token itself nor any other header.
+   */
+  static org.slf4j.spi.LoggingEventBuilder logged(org.slf4j.spi.LoggingEventBuilder b, RoutingContext ctx, String errorId) {
+    b = b.addKeyValue("errorId", errorId).addKeyValue("method", ctx.request().method().name())
+      .addKeyValue("path", ctx.request().path());
+    JsonObject claims = ctx.user() == null ? null : ctx.user().attributes().getJsonObject("accessToken");
+    if (claims != null) {
+      Object tenant = claims.getValue("tenant");
+      if (tenant instanceof String t) b = b.addKeyValue("tenant", t);
+      Object sub = claims.getValue("sub");
+      if (sub instanceof String u) b = b.addKeyValue("userId", u);
+    }
+    String orderId = ctx.pathParam("id");
+    if (orderId != null) b = b.addKeyValue("orderId", orderId);
+    String orderRef = ctx.pathParam("orderRef");
+    if (orderRef != null) b = b.addKeyValue("orderRef", orderRef);
+    return b;
   }
 
   /** Any failure of a handler: a problem it chose, or a 500 whose errorId is in the log. */
@@ -186,7 +272,8 @@ final class Endpoints {
       problem(ctx, Problem.of(ErrorCode.MALFORMED_REQUEST, de.getMessage()));
     } else if (unavailable(cause)) {
       String errorId = UUID.randomUUID().toString();
-      log.error("errorId={} {} {}: a dependency is unavailable", errorId, ctx.request().method(), ctx.request().path(), cause);
+      logged(log.atError(), ctx, errorId).setCause(cause)
+        .log("errorId={} {} {}: a dependency is unavailable", errorId, ctx.request().method(), ctx.request().path());
       ctx.response().putHeader("Retry-After", "1");
       writeRaw(ctx, 503, Problems.body(Problem.of(ErrorCode.SERVICE_UNAVAILABLE, "The service cannot reach a dependency "
         + "right now; retry shortly (errorId " + errorId + ")"), ctx.request().path(), errorId), Problems.MEDIA_TYPE);
@@ -209,7 +296,8 @@ final class Endpoints {
 
   static void internalError(RoutingContext ctx, Throwable cause) {
     String errorId = UUID.randomUUID().toString();
-    log.error("errorId={} {} {} failed", errorId, ctx.request().method(), ctx.request().path(), cause);
+    logged(log.atError(), ctx, errorId).setCause(cause)
+      .log("errorId={} {} {} failed", errorId, ctx.request().method(), ctx.request().path());
     Problem p = Problem.of(ErrorCode.INTERNAL_ERROR, "An internal error occurred; quote errorId " + errorId);
     if (!ctx.response().ended()) {
       ctx.response().setStatusCode(500).putHeader("Content-Type", Problems.MEDIA_TYPE)

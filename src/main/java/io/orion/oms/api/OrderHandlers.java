@@ -6,6 +6,8 @@ import io.orion.oms.common.ErrorCode;
 import io.orion.oms.common.FieldError;
 import io.orion.oms.common.Problem;
 import io.orion.oms.common.ProblemException;
+import io.orion.oms.halt.Halt;
+import io.orion.oms.halt.TradingHalts;
 import io.orion.oms.order.NewOrder;
 import io.orion.oms.order.Order;
 import io.orion.oms.order.OrderCommands;
@@ -30,14 +32,19 @@ import java.util.UUID;
 final class OrderHandlers {
   private final EventBus bus;
   private final OrderRepository orders;
+  private final TradingHalts halts;
 
-  OrderHandlers(EventBus bus, OrderRepository orders) {
+  OrderHandlers(EventBus bus, OrderRepository orders, TradingHalts halts) {
     this.bus = bus;
     this.orders = orders;
+    this.halts = halts;
   }
 
+  /** New orders stop while the tenant's trading is halted; what is already in flight carries on. */
   Future<Reply> submit(ApiRequest req) {
     NewOrder order = NewOrder.fromApi(req.body());
+    Halt halt = halts.haltOf(req.caller().tenant());
+    if (halt != null) return Future.failedFuture(halted(halt, "no new orders are accepted; cancels still work"));
     JsonObject cmd = new JsonObject().put("caller", req.caller().toJson()).put("order", order.toBusJson());
     return request(OrderVerticle.SUBMIT, cmd).map(v -> {
       Order o = Order.fromBusJson(v.getJsonObject("order"));
@@ -93,10 +100,32 @@ final class OrderHandlers {
       Decimals.parse(b.getValue("trailAmount")), expiry == null ? null : OffsetDateTime.parse(expiry).toInstant());
     JsonObject cmd = new JsonObject().put("caller", req.caller().toJson()).put("orderId", req.path("id"))
       .put("changes", change.toJson()).put("expectedVersion", ifMatch(req.header("If-Match")));
-    return request(OrderVerticle.MODIFY, cmd).map(v -> {
+    return allowedWhileHalted(req, change).compose(x -> request(OrderVerticle.MODIFY, cmd)).map(v -> {
       Order o = Order.fromBusJson(v.getJsonObject("order"));
       return Reply.of(200, o.toApiJson(), Map.of("ETag", etag(o)));
     });
+  }
+
+  /**
+   * While trading is halted an order may only shrink: a modification that changes nothing but lowers
+   * the quantity goes through (it reduces exposure, like a cancel); any other change is refused.
+   */
+  private Future<Void> allowedWhileHalted(ApiRequest req, OrderCommands.Modification change) {
+    Halt halt = halts.haltOf(req.caller().tenant());
+    if (halt == null) return Future.succeededFuture();
+    boolean onlyQuantity = change.price() == null && change.stopPrice() == null && change.pegOffset() == null
+      && change.trailAmount() == null && change.expiryDate() == null && change.quantity() != null;
+    String why = "only a lower quantity may be set on an order; cancels still work";
+    if (!onlyQuantity) return Future.failedFuture(halted(halt, why));
+    return orders.findVisible(req.caller(), UUID.fromString(req.path("id"))).compose(o ->
+      o == null || change.quantity().compareTo(o.quantity()) <= 0 ? Future.<Void>succeededFuture() // unknown: the command says 404
+        : Future.failedFuture(halted(halt, why)));
+  }
+
+  private static ProblemException halted(Halt halt, String what) {
+    String why = "config".equals(halt.source()) ? halt.reason() : "an admin halted this tenant's trading: " + halt.reason();
+    return new ProblemException(Problem.of(ErrorCode.TRADING_HALTED, "Trading is halted (" + why + "); " + what)
+      .with("haltSource", halt.source()));
   }
 
   private static Long ifMatch(String header) {

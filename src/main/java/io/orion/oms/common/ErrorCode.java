@@ -17,6 +17,8 @@ public enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE(Stage.REQUEST, 415, "Unsupported media type"),
   IDEMPOTENCY_KEY_REUSED(Stage.REQUEST, 422, "Idempotency key reused with a different request"),
   IDEMPOTENCY_KEY_IN_PROGRESS(Stage.REQUEST, 409, "A request with this idempotency key is still being processed"),
+  // the caller's quota for this kind of request is used up; Retry-After says when the next window opens
+  RATE_LIMITED(Stage.REQUEST, 429, "Too many requests"),
 
   // risk: balance and account limits
   INSUFFICIENT_FUNDS(Stage.RISK, 400, "Insufficient funds"),
@@ -43,6 +45,8 @@ public enum ErrorCode {
   ORDER_EXPIRED(Stage.LIFECYCLE, 400, "Order expired"),
 
   // service
+  // an admin halted the tenant's trading, or orders.executionEnabled is false: no new orders (cancels still work)
+  TRADING_HALTED(Stage.SERVICE, 503, "Trading is halted"),
   SERVICE_UNAVAILABLE(Stage.SERVICE, 503, "Service unavailable"),
   INTERNAL_ERROR(Stage.SERVICE, 500, "Internal error");
 

@@ -99,6 +99,11 @@ public final class Conf {
     }
   }
 
+  /** The keys of this object, in file order. */
+  java.util.Set<String> names() {
+    return json.fieldNames();
+  }
+
   /** A list of objects (each validated later by its own record, with this key as prefix). */
   List<JsonObject> objects(String name) {
     Object v = json.getValue(name);

@@ -39,6 +39,11 @@ public final class ConfigLoader {
     m.put("ORION_JWT_PUBLIC_KEY_PEM", "jwt.publicKeyPem");
     m.put("ORION_JWT_LEEWAY_SECONDS", "jwt.leewaySeconds");
     m.put("ORION_DEMO_ENABLED", "demo.enabled");
+    m.put("ORION_ORDER_EXECUTION_ENABLED", "orders.executionEnabled");
+    m.put("ORION_RATE_LIMITS_ENABLED", "rateLimits.enabled");
+    m.put("ORION_RATE_LIMIT_WINDOW_MS", "rateLimits.windowMs");
+    m.put("ORION_METRICS_SAMPLE_INTERVAL_MS", "metrics.sampleIntervalMs");
+    m.put("ORION_SHUTDOWN_DRAIN_TIMEOUT_MS", "shutdown.drainTimeoutMs");
     return Map.copyOf(m);
   }
 

@@ -12,14 +12,67 @@ import java.util.List;
  * and every check names the key it rejects.
  */
 public record OrionConfig(Path dataDir, Http http, Database database, Redis redis, Jwt jwt, Demo demo, Orders orders,
-                          Routing routing, Simulator simulator, List<JsonObject> lps) {
+                          Routing routing, Simulator simulator, List<JsonObject> lps, RateLimits rateLimits,
+                          Metrics metrics, Shutdown shutdown) {
+
+  /**
+   * Requests per user, operation class and window of {@code windowMs} (fixed windows aligned on the
+   * clock, counted in Redis so every node shares them). {@code defaults} apply to every tenant; an entry
+   * of {@code tenants} replaces the quotas it names for that tenant. A Redis call slower than
+   * {@code redisTimeoutMs} counts as an outage: the node then decides alone for {@code redisRetryMs}
+   * before it asks Redis again.
+   */
+  public record RateLimits(boolean enabled, long windowMs, Quotas defaults, java.util.Map<String, Quotas> tenants,
+                           long redisTimeoutMs, long redisRetryMs) {
+    static RateLimits from(Conf c) {
+      Quotas defaults = Quotas.from(c.section("default"), Quotas.BUILT_IN);
+      Conf tenantsConf = c.section("tenants");
+      java.util.Map<String, Quotas> tenants = new java.util.TreeMap<>();
+      for (String tenant : tenantsConf.names()) tenants.put(tenant, Quotas.from(tenantsConf.section(tenant), defaults));
+      return new RateLimits(c.bool("enabled", true), c.longValue("windowMs", 60_000, 100, 86_400_000), defaults,
+        java.util.Map.copyOf(tenants), c.longValue("redisTimeoutMs", 1000, 1, 60_000),
+        c.longValue("redisRetryMs", 1000, 0, 600_000));
+    }
+
+    /** The quotas of one tenant. */
+    public Quotas quotas(String tenant) {
+      return tenants.getOrDefault(tenant, defaults);
+    }
+  }
+
+  /** Requests allowed per window, one per operation class (see {@code ratelimit.OperationClass}). */
+  public record Quotas(int orders, int modifications, int queries, int streamConnects, int streamSubscriptions) {
+    static final Quotas BUILT_IN = new Quotas(100, 50, 600, 10, 100);
+
+    static Quotas from(Conf c, Quotas base) {
+      int max = 1_000_000_000;
+      return new Quotas(c.integer("orders", base.orders, 1, max), c.integer("modifications", base.modifications, 1, max),
+        c.integer("queries", base.queries, 1, max), c.integer("streamConnects", base.streamConnects, 1, max),
+        c.integer("streamSubscriptions", base.streamSubscriptions, 1, max));
+    }
+  }
+
+  /** Gauges read from the database (outbox lag, orders by status and type) are sampled every {@code sampleIntervalMs}. */
+  public record Metrics(long sampleIntervalMs) {
+    static Metrics from(Conf c) {
+      return new Metrics(c.longValue("sampleIntervalMs", 15_000, 100, 3_600_000));
+    }
+  }
+
+  /** On SIGTERM: how long in-flight requests and order work may take before the service closes anyway. */
+  public record Shutdown(long drainTimeoutMs) {
+    static Shutdown from(Conf c) {
+      return new Shutdown(c.longValue("drainTimeoutMs", 20_000, 0, 600_000));
+    }
+  }
 
   /**
    * Order lifecycle: a send whose outcome is unknown is retried {@code maxRetries} times, waiting
    * {@code retryBackoffMs} then doubling; open legs untouched for {@code reconcileIntervalMs} are checked with their LP.
    */
   public record Orders(int maxRetries, int retryBackoffMs, int reconcileIntervalMs, int expirySweepMs,
-                       java.time.LocalTime dayEndUtc, int triggerReloadMs) {
+                       java.time.LocalTime dayEndUtc, int triggerReloadMs, boolean executionEnabled) {
+
     static Orders from(Conf c) {
       String dayEnd = c.string("dayEndUtc", "21:00");
       java.time.LocalTime end;
@@ -30,7 +83,7 @@ public record OrionConfig(Path dataDir, Http http, Database database, Redis redi
       }
       return new Orders(c.integer("maxRetries", 3, 0, 10), c.integer("retryBackoffMs", 1000, 1, 600_000),
         c.integer("reconcileIntervalMs", 30_000, 100, 3_600_000), c.integer("expirySweepMs", 1000, 50, 600_000), end,
-        c.integer("triggerReloadMs", 5000, 100, 3_600_000));
+        c.integer("triggerReloadMs", 5000, 100, 3_600_000), c.bool("executionEnabled", true));
     }
 
     /** The most recent session end at or before {@code now}: DAY orders created before it have expired. */
@@ -140,6 +193,7 @@ public record OrionConfig(Path dataDir, Http http, Database database, Redis redi
     return new OrionConfig(dataDir, Http.from(root.section("http")), Database.from(root.section("database")),
       Redis.from(root.section("redis")), Jwt.from(root.section("jwt")), Demo.from(root.section("demo")),
       Orders.from(root.section("orders")), Routing.from(root.section("routing")), Simulator.from(root.section("simulator")),
-      root.objects("lps"));
+      root.objects("lps"), RateLimits.from(root.section("rateLimits")), Metrics.from(root.section("metrics")),
+      Shutdown.from(root.section("shutdown")));
   }
 }

@@ -142,14 +142,14 @@ public final class LpConnectorVerticle extends VerticleBase {
         // half-opens after the reset timeout like any other, and the first order through closes it
         if (!loggedOn && wasUp && breaker.state() != CircuitBreakerState.OPEN) breaker.open();
         wasUp |= loggedOn;
-        log.info("LP {} session {}: {}", settings.id(), loggedOn ? "up" : "down", detail);
+        log.atInfo().addKeyValue("lpId", settings.id()).log("LP {} session {}: {}", settings.id(), loggedOn ? "up" : "down", detail);
         publishState();
       }
     };
   }
 
   private void stateChanged(String what) {
-    log.warn("LP {} {} (failures: {})", settings.id(), what, breaker.failureCount());
+    log.atWarn().addKeyValue("lpId", settings.id()).log("LP {} {} (failures: {})", settings.id(), what, breaker.failureCount());
     publishState();
   }
 

@@ -52,8 +52,17 @@ public final class ExecutionApplier {
   private final InstrumentCatalog catalog;
   private final Clock clock;
 
+  private final io.orion.oms.metrics.OmsMetrics metrics;
+
   public ExecutionApplier(Pool pool, OrderRepository orders, LegRepository legs, AccountRepository accounts,
                           InstrumentCatalog catalog, Clock clock) {
+    this(pool, orders, legs, accounts, catalog, clock, io.orion.oms.metrics.OmsMetrics.noop());
+  }
+
+  /** {@code metrics} hears of acknowledgements and fills once they are committed (see {@link #recordLatency}). */
+  public ExecutionApplier(Pool pool, OrderRepository orders, LegRepository legs, AccountRepository accounts,
+                          InstrumentCatalog catalog, Clock clock, io.orion.oms.metrics.OmsMetrics metrics) {
+    this.metrics = metrics;
     this.pool = pool;
     this.orders = orders;
     this.legs = legs;
@@ -64,18 +73,31 @@ public final class ExecutionApplier {
 
   public Future<Applied> apply(ExecutionReport r) {
     Instant now = clock.instant();
+    OrderStatus[] before = new OrderStatus[1]; // metrics: the status the report found
     return pool.withTransaction(tx -> legs.recordReport(tx, r, now).compose(fresh -> {
       if (!fresh) return Future.succeededFuture(Applied.NOTHING);
       return findLeg(tx, r).compose(found -> {
         if (found == null || !found.lpId().equals(r.lpId())) {
-          log.warn("Execution report {} from {} for unknown ClOrdID {}", r.execId(), r.lpId(), r.clOrdId());
+          log.atWarn().addKeyValue("lpId", r.lpId()).log("Execution report {} from {} for unknown ClOrdID {}", r.execId(), r.lpId(), r.clOrdId());
           return Future.succeededFuture(Applied.NOTHING);
         }
         // order first, then its leg: the lock order of cancel and modify too, so they cannot deadlock
-        return orders.lock(tx, found.orderId()).compose(order -> legs.lockByClOrdId(tx, found.clOrdId())
-          .compose(leg -> onReport(tx, order, leg, r, now)));
+        return orders.lock(tx, found.orderId()).compose(order -> {
+          before[0] = order.status();
+          return legs.lockByClOrdId(tx, found.clOrdId()).compose(leg -> onReport(tx, order, leg, r, now));
+        });
       });
-    }));
+    })).onSuccess(a -> recordLatency(before[0], a.order(), now));
+  }
+
+  /** Metrics only, after the commit: the first acknowledgement (pending to anything live) and the fill. */
+  private void recordLatency(OrderStatus before, Order after, Instant now) {
+    if (before == null || after == null || before == after.status()) return;
+    if (before == OrderStatus.PENDING && (after.status() == OrderStatus.WORKING
+      || after.status() == OrderStatus.PARTIAL_FILL || after.status() == OrderStatus.FILLED)) {
+      metrics.orderAcknowledged(after.createdAt(), now);
+    }
+    if (after.status() == OrderStatus.FILLED) metrics.orderFilled(after.createdAt(), now);
   }
 
   /**
@@ -120,7 +142,7 @@ public final class ExecutionApplier {
                                 BigDecimal px, Instant now) {
     BigDecimal qty = qtyIn.min(leg.remaining()).min(order.remainingQuantity());
     if (qty.signum() <= 0) {
-      log.error("Overfill ignored: {} on leg {} (order {}) has no quantity left", r.execId(), leg.clOrdId(), order.orderRef());
+      Logs.orderLeg(log.atError(), order, leg).log("Overfill ignored: {} on leg {} (order {}) has no quantity left", r.execId(), leg.clOrdId(), order.orderRef());
       return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
     }
     return currency(tx, order).compose(ccy -> legs.insertFill(tx, order, r, qty, px, BigDecimal.ZERO, ccy, now).compose(fillId -> {

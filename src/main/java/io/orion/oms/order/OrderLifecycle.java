@@ -104,7 +104,7 @@ public final class OrderLifecycle {
           unplaced(order, retry.code(), retry.reason() + "; no other LP could take it (" + pe.problem().detail() + ")");
         } else if (err instanceof ProblemException pe) unplaced(order, pe.problem().code(), pe.problem().detail());
         else if (!(err instanceof Abandoned)) {
-          log.error("Routing order {} failed", order.orderRef(), err);
+          Logs.order(log.atError(), order).setCause(err).log("Routing order {} failed", order.orderRef());
           unplaced(order, ErrorCode.NO_HEALTHY_LP, "Routing failed: " + err.getMessage());
         }
       });
@@ -241,7 +241,7 @@ public final class OrderLifecycle {
       boolean unseen = reply.getBoolean("ok", false); // the LP answered: it does not have the leg
       if (attempt <= retry.maxRetries()) {
         long delay = retry.firstBackoffMs() << (attempt - 1);
-        log.info("Leg {} at {}: {}; retry {} of {} in {} ms", leg.clOrdId(), leg.lpId(), why, attempt, retry.maxRetries(), delay);
+        Logs.leg(log.atInfo(), leg).log("Leg {} at {}: {}; retry {} of {} in {} ms", leg.clOrdId(), leg.lpId(), why, attempt, retry.maxRetries(), delay);
         vertx.setTimer(delay, t -> countAttempt(leg).onComplete(x -> send(order, leg, attempt + 1)));
       } else if (unseen) {
         giveUp(order, leg, "no answer after " + attempt + " attempts: " + why, "timeout");
@@ -259,7 +259,7 @@ public final class OrderLifecycle {
     JsonObject details = new JsonObject().put("lpId", leg.lpId()).put("clOrdId", leg.clOrdId())
       .put("retryAttempt", attempt - 1).put("errorCode", errorCode).put("detail", detail);
     pool.withTransaction(tx -> audit.append(tx, order, event, null, null, details, "system", clock.instant()))
-      .onFailure(e -> log.error("Cannot audit {} of leg {}", event, leg.clOrdId(), e));
+      .onFailure(e -> Logs.leg(log.atError(), leg).setCause(e).log("Cannot audit {} of leg {}", event, leg.clOrdId()));
   }
 
   private Future<Void> countAttempt(Leg leg) {
@@ -276,8 +276,8 @@ public final class OrderLifecycle {
         ? Future.succeededFuture()
         : legs.update(tx, new Leg(l.id(), l.orderId(), l.lpId(), l.clOrdId(), l.lpOrderId(), l.quantity(), l.price(),
           l.filledQuantity(), l.averagePrice(), Leg.Status.UNKNOWN, l.attempts(), why), now).mapEmpty()))
-      .onFailure(e -> log.error("Cannot mark leg {} unknown", leg.clOrdId(), e));
-    log.warn("Leg {} at {} outcome unknown ({}); left to reconciliation", leg.clOrdId(), leg.lpId(), why);
+      .onFailure(e -> Logs.leg(log.atError(), leg).setCause(e).log("Cannot mark leg {} unknown", leg.clOrdId()));
+    Logs.leg(log.atWarn(), leg).log("Leg {} at {} outcome unknown ({}); left to reconciliation", leg.clOrdId(), leg.lpId(), why);
   }
 
   /** The leg is not at its LP and never will be: record that, then place its quantity elsewhere. */
@@ -299,7 +299,7 @@ public final class OrderLifecycle {
             : ErrorCode.LP_UNHEALTHY, leg.lpId() + ": " + why));
         }
       })
-      .onFailure(e -> log.error("Cannot fail over leg {}", leg.clOrdId(), e));
+      .onFailure(e -> Logs.leg(log.atError(), leg).setCause(e).log("Cannot fail over leg {}", leg.clOrdId()));
   }
 
   /** Places {@code quantity} of the order again, avoiding every LP that already failed or refused it. */
@@ -311,7 +311,7 @@ public final class OrderLifecycle {
       });
       if (!o.status().isFinal()) place(o, excluded, quantity.min(o.remainingQuantity()), retry);
       return null;
-    })).onFailure(e -> log.error("Cannot re-route order {}", orderId, e));
+    })).onFailure(e -> log.atError().addKeyValue("orderId", orderId).setCause(e).log("Cannot re-route order {}", orderId));
   }
 
   /** Nowhere to place (part of) the order: it ends unless other legs are still working it. */
@@ -327,7 +327,7 @@ public final class OrderLifecycle {
         OrderStatus end = current.filledQuantity().signum() > 0 ? OrderStatus.CANCELLED : OrderStatus.REJECTED;
         return applier.finish(tx, current, end, code.name(), reason, now).mapEmpty();
       });
-    })).onFailure(e -> log.error("Cannot close order {} after routing failed", order.orderRef(), e));
+    })).onFailure(e -> Logs.order(log.atError(), order).setCause(e).log("Cannot close order {} after routing failed", order.orderRef()));
   }
 
   /**
@@ -342,7 +342,7 @@ public final class OrderLifecycle {
       request(leg.lpId(), "cancel", cmd).onComplete(ar -> {
         if (ar.succeeded()) applyReply(ar.result()); // a cancel reject may reach only this reply
         if (ar.failed() || !ar.result().getBoolean("ok", false)) {
-          log.warn("Cancel of leg {} at {} not confirmed: {}", leg.clOrdId(), leg.lpId(),
+          Logs.orderLeg(log.atWarn(), order, leg).log("Cancel of leg {} at {} not confirmed: {}", leg.clOrdId(), leg.lpId(),
             ar.failed() ? ar.cause().getMessage() : ar.result().getString("failure"));
         }
       });
@@ -453,7 +453,7 @@ public final class OrderLifecycle {
         return null;
       });
     }).otherwise(e -> {
-      log.warn("Reconciling leg {} failed: {}", leg.clOrdId(), e.getMessage());
+      Logs.leg(log.atWarn(), leg).log("Reconciling leg {} failed: {}", leg.clOrdId(), e.getMessage());
       return null;
     });
   }
@@ -469,7 +469,7 @@ public final class OrderLifecycle {
   public void onExecution(ExecutionReport report) {
     applier.apply(report).onComplete(ar -> {
       if (ar.failed()) {
-        log.error("Execution report {} from {} could not be applied", report.execId(), report.lpId(), ar.cause());
+        log.atError().addKeyValue("lpId", report.lpId()).setCause(ar.cause()).log("Execution report {} from {} could not be applied", report.execId(), report.lpId());
         return;
       }
       ExecutionApplier.Applied a = ar.result();

@@ -111,7 +111,12 @@ class ConfigLoaderTest {
       ov("ORION_JWT_AUDIENCE", "trading", c -> c.jwt().audience(), "trading"),
       ov("ORION_JWT_SECRET", "0123456789abcdef0123456789abcdef", c -> c.jwt().secret(), "0123456789abcdef0123456789abcdef"),
       ov("ORION_JWT_LEEWAY_SECONDS", "30", c -> c.jwt().leewaySeconds(), 30),
-      ov("ORION_DEMO_ENABLED", "false", c -> c.demo().enabled(), false));
+      ov("ORION_DEMO_ENABLED", "false", c -> c.demo().enabled(), false),
+      ov("ORION_ORDER_EXECUTION_ENABLED", "false", c -> c.orders().executionEnabled(), false),
+      ov("ORION_RATE_LIMITS_ENABLED", "false", c -> c.rateLimits().enabled(), false),
+      ov("ORION_RATE_LIMIT_WINDOW_MS", "1000", c -> c.rateLimits().windowMs(), 1000L),
+      ov("ORION_METRICS_SAMPLE_INTERVAL_MS", "500", c -> c.metrics().sampleIntervalMs(), 500L),
+      ov("ORION_SHUTDOWN_DRAIN_TIMEOUT_MS", "0", c -> c.shutdown().drainTimeoutMs(), 0L));
   }
 
   private static Arguments ov(String var, String value, Function<OrionConfig, Object> read, Object expected) {
@@ -341,5 +346,24 @@ class ConfigLoaderTest {
     p.getInputStream().transferTo(out);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out.toString(StandardCharsets.UTF_8)).isZero();
+  }
+
+  @Test
+  void rateLimitsDefaultsAndPerTenantQuotas() {
+    OrionConfig c = ConfigLoader.load(Map.of());
+    assertThat(c.orders().executionEnabled()).isTrue();
+    assertThat(c.rateLimits().windowMs()).isEqualTo(60_000);
+    assertThat(c.rateLimits().quotas("any")).isEqualTo(new OrionConfig.Quotas(100, 50, 600, 10, 100));
+    io.vertx.core.json.JsonObject json = ConfigLoader.loadJson(Map.of());
+    json.getJsonObject("rateLimits").put("tenants", new io.vertx.core.json.JsonObject()
+      .put("acme", new io.vertx.core.json.JsonObject().put("orders", 500)));
+    OrionConfig acme = OrionConfig.fromJson(json);
+    // a tenant entry replaces only the quotas it names
+    assertThat(acme.rateLimits().quotas("acme")).isEqualTo(new OrionConfig.Quotas(500, 50, 600, 10, 100));
+    assertThat(acme.rateLimits().quotas("other").orders()).isEqualTo(100);
+    json.getJsonObject("rateLimits").getJsonObject("tenants").getJsonObject("acme").put("orders", 0);
+    assertThatThrownBy(() -> OrionConfig.fromJson(json)).hasMessageContaining("rateLimits.tenants.acme.orders");
+    json.getJsonObject("rateLimits").put("tenants", new io.vertx.core.json.JsonObject()).put("windowMs", "soon");
+    assertThatThrownBy(() -> OrionConfig.fromJson(json)).hasMessageContaining("rateLimits.windowMs");
   }
 }

@@ -77,7 +77,12 @@ public final class TestApp implements AutoCloseable {
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1))
       .put("database", new JsonObject().put("url", services.freshDatabase()).put("poolSize", 8))
       .put("redis", new JsonObject().put("url", services.redisUrl())
-        .put("keyPrefix", "orion-test-" + UUID.randomUUID() + ":"));
+        .put("keyPrefix", "orion-test-" + UUID.randomUUID() + ":"))
+      // limits out of the way of tests that submit many orders; rate-limit tests set their own
+      .put("rateLimits", new JsonObject().put("default", new JsonObject().put("orders", 1_000_000)
+        .put("modifications", 1_000_000).put("queries", 1_000_000).put("streamConnects", 1_000_000)
+        .put("streamSubscriptions", 1_000_000)))
+      .put("shutdown", new JsonObject().put("drainTimeoutMs", 5000)); // bounds a stop in tests whatever is in flight
     return new TestApp(OrionConfig.fromJson(json.mergeIn(overrides, true)), clock);
   }
 

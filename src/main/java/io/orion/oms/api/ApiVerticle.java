@@ -4,6 +4,8 @@ import io.orion.oms.account.AccountRepository;
 import io.orion.oms.common.ErrorCode;
 import io.orion.oms.common.Problem;
 import io.orion.oms.config.OrionConfig;
+import io.orion.oms.events.StreamRoutes;
+import io.orion.oms.events.StreamServices;
 import io.orion.oms.instrument.InstrumentRepository;
 import io.orion.oms.order.OrderRepository;
 import io.vertx.core.Future;
@@ -35,7 +37,7 @@ public final class ApiVerticle extends VerticleBase {
 
   /** Everything the handlers use; shared by all instances of this verticle. */
   public record Deps(OrionConfig config, Pool pool, RedisAPI redis, JWTAuth jwt, Clock clock,
-                     io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {}
+                     io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry, StreamServices streams) {}
 
   private final Deps deps;
   private HttpServer server;
@@ -52,6 +54,7 @@ public final class ApiVerticle extends VerticleBase {
         Router root = Router.router(vertx);
         root.route("/api/v1/*").subRouter(api);
         root.get("/openapi.yaml").handler(this::serveContract);
+        StreamRoutes.mount(vertx, root, deps.streams());
         root.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(deps.registry()));
         root.get("/api/docs").handler(this::serveDocsIndex);
         root.get("/api/docs/index.html").handler(this::serveDocsIndex);
@@ -108,6 +111,7 @@ public final class ApiVerticle extends VerticleBase {
       .secured("listPositions", accounts::positions)
       .secured("listInstruments", system::instruments)
       .secured("listLps", system::lps)
+      .secured("createStreamTicket", new StreamHandlers(deps.streams().auth().tickets())::createTicket)
       .open("getHealth", system::health)
       .open("getOrdersHealth", system::ordersHealth);
     Router router = rb.createRouter();

@@ -17,6 +17,8 @@ public enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE(Stage.REQUEST, 415, "Unsupported media type"),
   IDEMPOTENCY_KEY_REUSED(Stage.REQUEST, 422, "Idempotency key reused with a different request"),
   IDEMPOTENCY_KEY_IN_PROGRESS(Stage.REQUEST, 409, "A request with this idempotency key is still being processed"),
+  // the user already holds streaming.maxConnectionsPerUser stream connections
+  TOO_MANY_CONNECTIONS(Stage.REQUEST, 429, "Too many stream connections"),
 
   // risk: balance and account limits
   INSUFFICIENT_FUNDS(Stage.RISK, 400, "Insufficient funds"),

@@ -12,7 +12,27 @@ import java.util.List;
  * and every check names the key it rejects.
  */
 public record OrionConfig(Path dataDir, Http http, Database database, Redis redis, Jwt jwt, Demo demo, Orders orders,
-                          Routing routing, Simulator simulator, List<JsonObject> lps) {
+                          Routing routing, Simulator simulator, List<JsonObject> lps, Streaming streaming) {
+
+  /**
+   * Real-time event streams (SockJS bridge and WebSocket). A stream ticket lives {@code ticketTtlMs}; a user
+   * holds at most {@code maxConnectionsPerUser} stream connections per process; a connection with more than
+   * {@code sendQueueMaxMessages} events not yet written to its socket is closed as a slow consumer.
+   * {@code allowedOrigins} lists the browser origins that may connect besides the service's own ("*": any).
+   * Outbox rows older than {@code retentionHours} are purged once published; a replay that would need them
+   * answers resync_required, and so does one longer than {@code replayMaxEvents}.
+   */
+  public record Streaming(int ticketTtlMs, int maxConnectionsPerUser, int sendQueueMaxMessages, int heartbeatIntervalMs,
+                          int retentionHours, int replayMaxEvents, int publishIntervalMs, int publishBatchSize,
+                          List<String> allowedOrigins) {
+    static Streaming from(Conf c) {
+      return new Streaming(c.integer("ticketTtlMs", 30_000, 1000, 600_000),
+        c.integer("maxConnectionsPerUser", 10, 1, 10_000), c.integer("sendQueueMaxMessages", 1000, 2, 1_000_000),
+        c.integer("heartbeatIntervalMs", 25_000, 100, 600_000), c.integer("retentionHours", 72, 1, 24 * 365),
+        c.integer("replayMaxEvents", 10_000, 1, 10_000_000), c.integer("publishIntervalMs", 10, 1, 60_000),
+        c.integer("publishBatchSize", 500, 1, 100_000), c.strings("allowedOrigins", List.of()).stream().filter(o -> !o.isBlank()).toList());
+    }
+  }
 
   /**
    * Order lifecycle: a send whose outcome is unknown is retried {@code maxRetries} times, waiting
@@ -139,6 +159,6 @@ public record OrionConfig(Path dataDir, Http http, Database database, Redis redi
     return new OrionConfig(dataDir, Http.from(root.section("http")), Database.from(root.section("database")),
       Redis.from(root.section("redis")), Jwt.from(root.section("jwt")), Demo.from(root.section("demo")),
       Orders.from(root.section("orders")), Routing.from(root.section("routing")), Simulator.from(root.section("simulator")),
-      root.objects("lps"));
+      root.objects("lps"), Streaming.from(root.section("streaming")));
   }
 }

@@ -67,7 +67,7 @@ public final class EventRepository {
   }
 
   private static Future<Void> mark(SqlConnection tx, Long[] ids, Instant now) {
-    return tx.preparedQuery(MARK).execute(Tuple.of(utc(now), ids)).mapEmpty();
+    return tx.preparedQuery(MARK).execute(Tuple.of(utc(now)).addValue(ids)).mapEmpty();
   }
 
   /** Events of one account after {@code afterSeq}, oldest first; null when the account does not exist. */

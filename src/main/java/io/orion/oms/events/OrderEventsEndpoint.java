@@ -2,8 +2,10 @@ package io.orion.oms.events;
 
 import io.orion.oms.common.ErrorCode;
 import io.orion.oms.common.Problem;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -21,6 +23,7 @@ final class OrderEventsEndpoint implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    ctx.request().pause(); // the handshake needs the request unread after the asynchronous checks
     services.auth().authenticate(ctx.request().params()).onComplete(ar -> {
       StreamPrincipal p = ar.succeeded() ? ar.result() : null;
       if (p == null) {
@@ -34,9 +37,16 @@ final class OrderEventsEndpoint implements Handler<RoutingContext> {
           + services.config().maxConnectionsPerUser() + " stream connections per user"));
         return;
       }
-      ctx.request().toWebSocket().onComplete(ws -> {
+      Future<ServerWebSocket> upgrade;
+      try {
+        upgrade = ctx.request().toWebSocket();
+      } catch (RuntimeException e) {
+        upgrade = Future.failedFuture(e);
+      }
+      upgrade.onComplete(ws -> {
         if (ws.failed()) {
           services.limiter().release(p.userKey());
+          if (!ctx.response().ended()) ctx.fail(400, ws.cause());
           return;
         }
         new OrderEventsConnection(vertx, ws.result(), p, services, () -> services.limiter().release(p.userKey())).start();

@@ -46,7 +46,7 @@ public final class StreamLatencyBench {
     AtomicInteger count = new AtomicInteger();
     long[] measureFrom = {Long.MAX_VALUE};
 
-    WebSocketClient wsClient = vertx.createWebSocketClient();
+    WebSocketClient wsClient = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(clients + 10));
     CountDownLatch subscribed = new CountDownLatch(clients);
     for (int i = 0; i < clients; i++) {
       wsClient.connect(new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
@@ -73,7 +73,7 @@ public final class StreamLatencyBench {
     if (!subscribed.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("clients did not subscribe");
 
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(base.getHost())
-      .setDefaultPort(base.getPort()).setMaxPoolSize(64).setPipelining(false));
+      .setDefaultPort(base.getPort()), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     long periodNs = 1_000_000_000L / rate;
     long start = System.nanoTime();
     long total = (long) rate * (seconds + warmupSeconds);

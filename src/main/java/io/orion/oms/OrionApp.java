@@ -6,6 +6,12 @@ import io.orion.oms.api.ApiVerticle;
 import io.orion.oms.auth.JwtSupport;
 import io.orion.oms.config.ConfigLoader;
 import io.orion.oms.config.OrionConfig;
+import io.orion.oms.events.ConnectionLimiter;
+import io.orion.oms.events.EventPublisher;
+import io.orion.oms.events.EventRepository;
+import io.orion.oms.events.StreamAuth;
+import io.orion.oms.events.StreamServices;
+import io.orion.oms.events.StreamTickets;
 import io.orion.oms.infra.Database;
 import io.orion.oms.infra.EmbeddedPostgresServer;
 import io.orion.oms.infra.EmbeddedRedisServer;
@@ -210,7 +216,13 @@ public final class OrionApp {
     InstrumentRepository instrumentRepo = new InstrumentRepository(pool);
     AccountRepository accounts = new AccountRepository(pool);
     OrderRepository orders = new OrderRepository(pool);
-    ApiVerticle.Deps deps = new ApiVerticle.Deps(config, pool, RedisAPI.api(redis), jwt, clock, registry, limiter, halts);
+    RedisAPI redisApi = RedisAPI.api(redis);
+    EventRepository events = new EventRepository(pool);
+    StreamServices streams = new StreamServices(events, accounts, orders,
+      new StreamAuth(new StreamTickets(redisApi, config.redis().keyPrefix(), config.streaming().ticketTtlMs(), clock), jwt),
+      new ConnectionLimiter(config.streaming().maxConnectionsPerUser()), config.streaming());
+    ApiVerticle.Deps deps = new ApiVerticle.Deps(config, pool, redisApi, jwt, clock, registry, limiter, halts,
+      streams);
     List<ApiVerticle> apis = new ArrayList<>();
     List<String> instrumentIds = instruments.stream().map(Instrument::id).toList();
     long callTimeoutMs = lps.stream().mapToLong(LpSettings::callTimeoutMs).max().orElse(2000);
@@ -241,6 +253,7 @@ public final class OrionApp {
         config.orders().triggerReloadMs(), clock)))
       .compose(id -> vertx.deployVerticle(new MetricsSamplerVerticle(new MetricsRepository(pool), metrics,
         config.metrics().sampleIntervalMs(), clock)))
+      .compose(id -> vertx.deployVerticle(new EventPublisher(events, config.streaming(), clock)))
       .compose(id -> vertx.deployVerticle(() -> {
         ApiVerticle v = new ApiVerticle(deps);
         synchronized (apis) {

@@ -6,6 +6,8 @@ import io.orion.oms.common.Problem;
 import io.orion.oms.config.OrionConfig;
 import io.orion.oms.halt.TradingHalts;
 import io.orion.oms.ratelimit.RateLimiter;
+import io.orion.oms.events.StreamRoutes;
+import io.orion.oms.events.StreamServices;
 import io.orion.oms.instrument.InstrumentRepository;
 import io.orion.oms.order.OrderRepository;
 import io.vertx.core.Future;
@@ -42,7 +44,7 @@ public final class ApiVerticle extends VerticleBase {
   /** Everything the handlers use; shared by all instances of this verticle. */
   public record Deps(OrionConfig config, Pool pool, RedisAPI redis, JWTAuth jwt, Clock clock,
                      io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry, RateLimiter limiter,
-                     TradingHalts halts) {}
+                     TradingHalts halts, StreamServices streams) {}
 
   private final Deps deps;
   private HttpServer server;
@@ -59,6 +61,7 @@ public final class ApiVerticle extends VerticleBase {
         Router root = Router.router(vertx);
         root.route("/api/v1/*").subRouter(api);
         root.get("/openapi.yaml").handler(this::serveContract);
+        StreamRoutes.mount(vertx, root, deps.streams());
         root.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(deps.registry()));
         root.get("/api/docs").handler(this::serveDocsIndex);
         root.get("/api/docs/index.html").handler(this::serveDocsIndex);
@@ -130,6 +133,7 @@ public final class ApiVerticle extends VerticleBase {
       .secured("getTradingHalt", admin::status)
       .secured("haltTrading", admin::halt)
       .secured("resumeTrading", admin::resume)
+      .secured("createStreamTicket", QUERIES, new StreamHandlers(deps.streams().auth().tickets())::createTicket)
       .open("getHealth", system::health)
       .open("getOrdersHealth", system::ordersHealth);
     Router router = rb.createRouter();

@@ -19,6 +19,8 @@ public enum ErrorCode {
   IDEMPOTENCY_KEY_IN_PROGRESS(Stage.REQUEST, 409, "A request with this idempotency key is still being processed"),
   // the caller's quota for this kind of request is used up; Retry-After says when the next window opens
   RATE_LIMITED(Stage.REQUEST, 429, "Too many requests"),
+  // the user already holds streaming.maxConnectionsPerUser stream connections
+  TOO_MANY_CONNECTIONS(Stage.REQUEST, 429, "Too many stream connections"),
 
   // risk: balance and account limits
   INSUFFICIENT_FUNDS(Stage.RISK, 400, "Insufficient funds"),

@@ -44,6 +44,13 @@ public final class ConfigLoader {
     m.put("ORION_RATE_LIMIT_WINDOW_MS", "rateLimits.windowMs");
     m.put("ORION_METRICS_SAMPLE_INTERVAL_MS", "metrics.sampleIntervalMs");
     m.put("ORION_SHUTDOWN_DRAIN_TIMEOUT_MS", "shutdown.drainTimeoutMs");
+    m.put("ORION_STREAM_TICKET_TTL_MS", "streaming.ticketTtlMs");
+    m.put("ORION_STREAM_MAX_CONNECTIONS_PER_USER", "streaming.maxConnectionsPerUser");
+    m.put("ORION_STREAM_SEND_QUEUE_MAX_MESSAGES", "streaming.sendQueueMaxMessages");
+    m.put("ORION_STREAM_HEARTBEAT_INTERVAL_MS", "streaming.heartbeatIntervalMs");
+    m.put("ORION_STREAM_RETENTION_HOURS", "streaming.retentionHours");
+    m.put("ORION_STREAM_REPLAY_MAX_EVENTS", "streaming.replayMaxEvents");
+    m.put("ORION_STREAM_ALLOWED_ORIGINS", "streaming.allowedOrigins");
     return Map.copyOf(m);
   }
 

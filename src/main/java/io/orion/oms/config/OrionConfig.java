@@ -13,7 +13,7 @@ import java.util.List;
  */
 public record OrionConfig(Path dataDir, Http http, Database database, Redis redis, Jwt jwt, Demo demo, Orders orders,
                           Routing routing, Simulator simulator, List<JsonObject> lps, RateLimits rateLimits,
-                          Metrics metrics, Shutdown shutdown) {
+                          Metrics metrics, Shutdown shutdown, Streaming streaming) {
 
   /**
    * Requests per user, operation class and window of {@code windowMs} (fixed windows aligned on the
@@ -63,6 +63,26 @@ public record OrionConfig(Path dataDir, Http http, Database database, Redis redi
   public record Shutdown(long drainTimeoutMs) {
     static Shutdown from(Conf c) {
       return new Shutdown(c.longValue("drainTimeoutMs", 20_000, 0, 600_000));
+    }
+  }
+
+  /**
+   * Real-time event streams (SockJS bridge and WebSocket). A stream ticket lives {@code ticketTtlMs}; a user
+   * holds at most {@code maxConnectionsPerUser} stream connections per process; a connection with more than
+   * {@code sendQueueMaxMessages} events not yet written to its socket is closed as a slow consumer.
+   * {@code allowedOrigins} lists the browser origins that may connect besides the service's own ("*": any).
+   * Outbox rows older than {@code retentionHours} are purged once published; a replay that would need them
+   * answers resync_required, and so does one longer than {@code replayMaxEvents}.
+   */
+  public record Streaming(int ticketTtlMs, int maxConnectionsPerUser, int sendQueueMaxMessages, int heartbeatIntervalMs,
+                          int retentionHours, int replayMaxEvents, int publishIntervalMs, int publishBatchSize,
+                          List<String> allowedOrigins) {
+    static Streaming from(Conf c) {
+      return new Streaming(c.integer("ticketTtlMs", 30_000, 1000, 600_000),
+        c.integer("maxConnectionsPerUser", 10, 1, 10_000), c.integer("sendQueueMaxMessages", 1000, 2, 1_000_000),
+        c.integer("heartbeatIntervalMs", 25_000, 100, 600_000), c.integer("retentionHours", 72, 1, 24 * 365),
+        c.integer("replayMaxEvents", 10_000, 1, 10_000_000), c.integer("publishIntervalMs", 10, 1, 60_000),
+        c.integer("publishBatchSize", 500, 1, 100_000), c.strings("allowedOrigins", List.of()).stream().filter(o -> !o.isBlank()).toList());
     }
   }
 
@@ -194,6 +214,6 @@ public record OrionConfig(Path dataDir, Http http, Database database, Redis redi
       Redis.from(root.section("redis")), Jwt.from(root.section("jwt")), Demo.from(root.section("demo")),
       Orders.from(root.section("orders")), Routing.from(root.section("routing")), Simulator.from(root.section("simulator")),
       root.objects("lps"), RateLimits.from(root.section("rateLimits")), Metrics.from(root.section("metrics")),
-      Shutdown.from(root.section("shutdown")));
+      Shutdown.from(root.section("shutdown")), Streaming.from(root.section("streaming")));
   }
 }

@@ -14,8 +14,8 @@ import java.util.UUID;
 
 /**
  * The transactional outbox: events are written in the transaction of the change they describe, numbered
- * by the account's own {@code seq}. Publishing them to subscribers (after commit, with replay) is the
- * streaming part, still to come; until then the rows are the complete, ordered record.
+ * by the account's own {@code seq}. {@link EventPublisher} publishes them after commit; the rows stay the
+ * complete, ordered record that subscribers replay from.
  */
 public final class Outbox {
   private static final String INSERT = """

@@ -4,6 +4,7 @@ import io.orion.oms.common.BusResult;
 import io.orion.oms.common.ErrorCode;
 import io.orion.oms.common.Problem;
 import io.orion.oms.common.ProblemException;
+import io.orion.oms.events.EventPublisher;
 import io.orion.oms.lp.ExecutionReport;
 import io.orion.oms.lp.LpConnectorVerticle;
 import io.orion.oms.lp.LpMessages;
@@ -468,6 +469,7 @@ public final class OrderLifecycle {
   /** Every execution report, from every LP, in arrival order per LP. */
   public void onExecution(ExecutionReport report) {
     applier.apply(report).onComplete(ar -> {
+      vertx.eventBus().send(EventPublisher.NUDGE, null); // publish the outbox rows just committed
       if (ar.failed()) {
         log.atError().addKeyValue("lpId", report.lpId()).setCause(ar.cause()).log("Execution report {} from {} could not be applied", report.execId(), report.lpId());
         return;

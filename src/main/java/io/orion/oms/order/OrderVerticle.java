@@ -4,6 +4,7 @@ import io.orion.oms.auth.Caller;
 import io.orion.oms.common.BusResult;
 import io.orion.oms.common.ProblemException;
 import io.orion.oms.lp.LpConnectorVerticle;
+import io.orion.oms.events.EventPublisher;
 import io.orion.oms.lp.LpMessages;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -144,7 +145,8 @@ public final class OrderVerticle extends VerticleBase {
   }
 
   /** Business failures are replies; anything else fails the message (the API answers 500 with an errorId). */
-  private static <T> void reply(Message<JsonObject> msg, AsyncResult<T> ar, Function<T, JsonObject> value) {
+  private <T> void reply(Message<JsonObject> msg, AsyncResult<T> ar, Function<T, JsonObject> value) {
+    vertx.eventBus().send(EventPublisher.NUDGE, null); // publish the outbox rows just committed without waiting for a poll
     if (ar.succeeded()) {
       msg.reply(BusResult.ok(value.apply(ar.result())));
     } else if (ar.cause() instanceof ProblemException pe) {

@@ -139,6 +139,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void streamingHasDocumentedDefaultsAndEnvironmentOverrides() {
+    OrionConfig.Streaming d = ConfigLoader.load(Map.of()).streaming();
+    assertThat(d.ticketTtlMs()).isEqualTo(30_000);
+    assertThat(d.maxConnectionsPerUser()).isEqualTo(10);
+    assertThat(d.sendQueueMaxMessages()).isEqualTo(1000);
+    assertThat(d.retentionHours()).isEqualTo(72);
+    assertThat(d.allowedOrigins()).isEmpty();
+    OrionConfig.Streaming o = ConfigLoader.load(Map.of("ORION_STREAM_MAX_CONNECTIONS_PER_USER", "3",
+      "ORION_STREAM_ALLOWED_ORIGINS", "https://a.example, https://b.example")).streaming();
+    assertThat(o.maxConnectionsPerUser()).isEqualTo(3);
+    assertThat(o.allowedOrigins()).containsExactly("https://a.example", "https://b.example");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("ORION_STREAM_TICKET_TTL_MS", "10")))
+      .hasMessageContaining("streaming.ticketTtlMs");
+  }
+
+  @Test
   void everyEnvKeyLandsAtItsJsonPath() {
     for (Map.Entry<String, String> e : ConfigLoader.ENV_KEYS.entrySet()) {
       JsonObject json = ConfigLoader.loadJson(Map.of(e.getKey(), "marker-" + e.getKey()));

@@ -1,0 +1,76 @@
+package io.orion.oms.events;
+
+import io.orion.oms.config.OrionConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Publishes committed outbox rows on the event bus, to the account's address and to its tenant's, in seq
+ * order per account, and marks them published. It drains when nudged on {@link #NUDGE} (the write path does
+ * so after its commits) and every {@code publishIntervalMs} otherwise. Several processes may run it: a
+ * PostgreSQL advisory lock lets one of them publish at a time, which also keeps each account's order.
+ */
+public final class EventPublisher extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+  /** Send anything here after committing outbox rows to have them published at once. */
+  public static final String NUDGE = "oms.events.nudge";
+  private static final long PURGE_INTERVAL_MS = 10 * 60 * 1000;
+  private static final int PURGE_BATCH = 10_000;
+
+  private final EventRepository repo;
+  private final OrionConfig.Streaming config;
+  private final Clock clock;
+  private boolean draining;
+  private boolean again;
+
+  public EventPublisher(EventRepository repo, OrionConfig.Streaming config, Clock clock) {
+    this.repo = repo;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.setPeriodic(config.publishIntervalMs(), id -> drain());
+    vertx.setPeriodic(PURGE_INTERVAL_MS, PURGE_INTERVAL_MS, id -> purge());
+    return vertx.eventBus().localConsumer(NUDGE, m -> drain()).completion();
+  }
+
+  /** One drain at a time; a nudge during a drain makes it go round once more. */
+  private void drain() {
+    if (draining) {
+      again = true;
+      return;
+    }
+    draining = true;
+    again = false;
+    repo.publishBatch(config.publishBatchSize(), clock.instant(), this::publish).onComplete(ar -> {
+      draining = false;
+      if (ar.failed()) log.warn("Publishing outbox events failed; retrying on the next round", ar.cause());
+      else if (ar.result() == config.publishBatchSize() || again) drain();
+    });
+  }
+
+  private Future<Void> publish(List<StreamEvent> events) {
+    EventBus bus = vertx.eventBus();
+    for (StreamEvent e : events) {
+      bus.publish(StreamEvent.accountAddress(e.tenant(), e.accountId()), e.text(), e.deliveryOptions());
+      bus.publish(StreamEvent.tenantAddress(e.tenant()), e.text(), e.deliveryOptions());
+    }
+    return Future.succeededFuture();
+  }
+
+  private void purge() {
+    repo.purge(clock.instant().minus(Duration.ofHours(config.retentionHours())), PURGE_BATCH).onComplete(ar -> {
+      if (ar.failed()) log.warn("Purging old outbox events failed", ar.cause());
+      else if (ar.result() > 0) log.info("Purged {} outbox events older than {} h", ar.result(), config.retentionHours());
+    });
+  }
+}

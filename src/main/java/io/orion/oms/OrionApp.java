@@ -220,7 +220,7 @@ public final class OrionApp {
     EventRepository events = new EventRepository(pool);
     StreamServices streams = new StreamServices(events, accounts, orders,
       new StreamAuth(new StreamTickets(redisApi, config.redis().keyPrefix(), config.streaming().ticketTtlMs(), clock), jwt),
-      new ConnectionLimiter(config.streaming().maxConnectionsPerUser()), config.streaming());
+      new ConnectionLimiter(config.streaming().maxConnectionsPerUser()), config.streaming(), limiter);
     ApiVerticle.Deps deps = new ApiVerticle.Deps(config, pool, redisApi, jwt, clock, registry, limiter, halts,
       streams);
     List<ApiVerticle> apis = new ArrayList<>();

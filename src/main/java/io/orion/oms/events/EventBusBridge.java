@@ -148,14 +148,23 @@ final class EventBusBridge implements Handler<BridgeEvent> {
       StreamPrincipal p = ar.succeeded() ? ar.result() : null;
       if (p == null) {
         refuse(event, socket, "unauthorized: a valid ticket or token is required");
-      } else if (!services.limiter().tryAcquire(p.userKey())) {
-        refuse(event, socket, "too many connections: at most " + services.config().maxConnectionsPerUser() + " per user");
-      } else {
-        clients.put(socket, new Client(socket, p));
-        event.complete(true);
-        vertx.runOnContext(v -> socket.resume());
+        return;
       }
+      services.withinQuota(p.caller(), io.orion.oms.ratelimit.OperationClass.STREAM_CONNECT).onComplete(q -> {
+        if (q.succeeded() && !q.result()) refuse(event, socket, "rate limited: too many stream connections opened in this window");
+        else admit(event, socket, p);
+      });
     });
+  }
+
+  private void admit(BridgeEvent event, SockJSSocket socket, StreamPrincipal p) {
+    if (!services.limiter().tryAcquire(p.userKey())) {
+      refuse(event, socket, "too many connections: at most " + services.config().maxConnectionsPerUser() + " per user");
+    } else {
+      clients.put(socket, new Client(socket, p));
+      event.complete(true);
+      vertx.runOnContext(v -> socket.resume());
+    }
   }
 
   private static void refuse(BridgeEvent event, SockJSSocket socket, String reason) {
@@ -175,7 +184,9 @@ final class EventBusBridge implements Handler<BridgeEvent> {
       event.complete(false);
       return;
     }
-    allowed(client.principal.caller(), address).onComplete(ar -> {
+    services.withinQuota(client.principal.caller(), io.orion.oms.ratelimit.OperationClass.STREAM_SUBSCRIBE)
+      .compose(ok -> ok ? allowed(client.principal.caller(), address) : Future.<UUID>succeededFuture())
+      .onComplete(ar -> {
       UUID account = ar.succeeded() ? ar.result() : null;
       boolean tenantWide = ar.succeeded() && account == null && address.equals(
         StreamEvent.tenantAddress(client.principal.caller().tenant())) && client.principal.caller().seesWholeTenant()

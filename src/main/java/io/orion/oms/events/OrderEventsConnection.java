@@ -143,6 +143,17 @@ final class OrderEventsConnection {
       error(ErrorCode.VALIDATION_FAILED, "At most " + MAX_SUBSCRIPTIONS + " subscriptions per connection", msg);
       return;
     }
+    services.withinQuota(principal.caller(), io.orion.oms.ratelimit.OperationClass.STREAM_SUBSCRIBE).onComplete(q -> {
+      if (closed) return;
+      if (q.succeeded() && !q.result()) {
+        error(ErrorCode.RATE_LIMITED, "Too many subscriptions in this window; see the streamSubscriptions rate limit", msg);
+        return;
+      }
+      subscribeAllowed(req, msg);
+    });
+  }
+
+  private void subscribeAllowed(Request req, JsonObject msg) {
     addresses(req).onComplete(ar -> {
       if (closed) return;
       if (ar.failed()) {

@@ -32,25 +32,37 @@ final class OrderEventsEndpoint implements Handler<RoutingContext> {
           "A valid stream ticket (?ticket=, from POST /api/v1/stream-tickets) or token (?token=) is required"));
         return;
       }
-      if (!services.limiter().tryAcquire(p.userKey())) {
-        StreamRoutes.problem(ctx, Problem.of(ErrorCode.TOO_MANY_CONNECTIONS, "At most "
-          + services.config().maxConnectionsPerUser() + " stream connections per user"));
-        return;
-      }
-      Future<ServerWebSocket> upgrade;
-      try {
-        upgrade = ctx.request().toWebSocket();
-      } catch (RuntimeException e) {
-        upgrade = Future.failedFuture(e);
-      }
-      upgrade.onComplete(ws -> {
-        if (ws.failed()) {
-          services.limiter().release(p.userKey());
-          if (!ctx.response().ended()) ctx.fail(400, ws.cause());
+      services.withinQuota(p.caller(), io.orion.oms.ratelimit.OperationClass.STREAM_CONNECT).onComplete(q -> {
+        if (q.succeeded() && !q.result()) {
+          StreamRoutes.problem(ctx, Problem.of(ErrorCode.RATE_LIMITED, "Too many stream connections opened in this "
+            + "window; see the streamConnects rate limit"));
           return;
         }
-        new OrderEventsConnection(vertx, ws.result(), p, services, () -> services.limiter().release(p.userKey())).start();
+        connect(ctx, p);
       });
+    });
+  }
+
+  /** The connection limit, then the WebSocket handshake. */
+  private void connect(RoutingContext ctx, StreamPrincipal p) {
+    if (!services.limiter().tryAcquire(p.userKey())) {
+      StreamRoutes.problem(ctx, Problem.of(ErrorCode.TOO_MANY_CONNECTIONS, "At most "
+        + services.config().maxConnectionsPerUser() + " stream connections per user"));
+      return;
+    }
+    Future<ServerWebSocket> upgrade;
+    try {
+      upgrade = ctx.request().toWebSocket();
+    } catch (RuntimeException e) {
+      upgrade = Future.failedFuture(e);
+    }
+    upgrade.onComplete(ws -> {
+      if (ws.failed()) {
+        services.limiter().release(p.userKey());
+        if (!ctx.response().ended()) ctx.fail(400, ws.cause());
+        return;
+      }
+      new OrderEventsConnection(vertx, ws.result(), p, services, () -> services.limiter().release(p.userKey())).start();
     });
   }
 }

@@ -466,9 +466,32 @@ public final class OrderLifecycle {
       leg.filledQuantity(), BigDecimal.ZERO, leg.averagePrice(), "unknown at the LP", clock.instant(), false));
   }
 
-  /** Every execution report, from every LP, in arrival order per LP. */
+  /**
+   * Reports of one order still being applied, by order: the next one waits for them. Transactions of
+   * one order would otherwise race for its row lock, and an IOC's CANCELED could be applied before the
+   * TRADE that came first, closing the order and losing the fill. Touched on the order verticle's
+   * event loop only.
+   */
+  private final java.util.Map<String, Future<?>> applying = new java.util.HashMap<>();
+
+  /** The order a ClOrdID belongs to: every ClOrdID of an order starts with its order ref. */
+  static String orderKey(String clOrdId) {
+    if (clOrdId == null) return "";
+    java.util.regex.Matcher m = ORDER_REF.matcher(clOrdId);
+    return m.lookingAt() ? m.group() : clOrdId;
+  }
+
+  private static final java.util.regex.Pattern ORDER_REF = java.util.regex.Pattern.compile("ORD-\\d{8}-\\d+");
+
+  /** Every execution report, from every LP: applied in arrival order for each order. */
   public void onExecution(ExecutionReport report) {
-    applier.apply(report).onComplete(ar -> {
+    String key = orderKey(report.clOrdId());
+    Future<?> before = applying.get(key);
+    Future<ExecutionApplier.Applied> applied = before == null ? applier.apply(report)
+      : before.transform(x -> applier.apply(report));
+    applying.put(key, applied);
+    applied.onComplete(x -> applying.remove(key, applied));
+    applied.onComplete(ar -> {
       vertx.eventBus().send(EventPublisher.NUDGE, null); // publish the outbox rows just committed
       if (ar.failed()) {
         log.atError().addKeyValue("lpId", report.lpId()).setCause(ar.cause()).log("Execution report {} from {} could not be applied", report.execId(), report.lpId());

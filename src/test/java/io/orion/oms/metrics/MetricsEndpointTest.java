@@ -61,7 +61,7 @@ class MetricsEndpointTest {
     assertThat(value(m, "orion_order_ack_seconds_count")).isGreaterThanOrEqualTo(1);
     assertThat(value(m, "orion_order_fill_seconds_count")).isGreaterThanOrEqualTo(1);
     assertThat(m).contains("orion_order_ack_seconds_bucket{le=").contains("orion_order_fill_seconds_bucket{le=");
-    assertThat(value(m, "orion_outbox_pending")).as("nothing publishes the outbox yet").isGreaterThan(0);
+    assertThat(value(m, "orion_outbox_pending")).as("the publisher keeps the backlog small").isGreaterThanOrEqualTo(0);
     assertThat(m).contains("orion_outbox_lag_seconds ");
     assertThat(value(m, "orion_ratelimit_rejections_total{class=\"queries\"}")).isEqualTo(1);
     assertThat(value(m, "orion_stream_clients{transport=\"websocket\"}")).isEqualTo(1);

@@ -450,12 +450,26 @@ public final class OrderLifecycle {
           giveUp(order, leg, "reconciliation: the LP does not know " + leg.clOrdId(), "reconciled");
         } else if (unseen && leg.status() == Leg.Status.PENDING_CANCEL) {
           closeUnseenCancel(leg);
+        } else if (leg.status() == Leg.Status.PENDING_CANCEL && ("NEW".equals(status) || "PARTIALLY_FILLED".equals(status))) {
+          resendCancel(order, leg);
         }
         return null;
       });
     }).otherwise(e -> {
       Logs.leg(log.atWarn(), leg).log("Reconciling leg {} failed: {}", leg.clOrdId(), e.getMessage());
       return null;
+    });
+  }
+
+  /**
+   * The LP still works a leg we asked it to cancel: the cancel was lost (or ignored). Unless the cancel
+   * belongs to a modification still waiting (resolved on its own path), it is sent again.
+   */
+  private void resendCancel(Order order, Leg leg) {
+    changes.pendingForLeg(pool, leg.id()).onSuccess(c -> {
+      if (c != null) return;
+      log.warn("Leg {} at {} is still live after its cancel: sending the cancel again", leg.clOrdId(), leg.lpId());
+      cancelLegs(order, List.of(leg));
     });
   }
 

@@ -70,4 +70,40 @@ class ReconciliationTest {
       assertThat(app.http.get("/metrics", null).body()).containsPattern("orion_routing_failovers_total\\{cause=\"reconciled\"");
     }
   }
+
+  @Test
+  void aCancelTheLpNeverGotIsSentAgainByReconciliation() throws Exception {
+    JsonObject conf = new JsonObject().put("orders", new JsonObject().put("reconcileIntervalMs", 300))
+      .put("lps", new io.vertx.core.json.JsonArray(java.util.List.of("lp-alpha", "lp-beta", "lp-gamma").stream()
+        .map(id -> new JsonObject().put("id", id).put("callTimeoutMs", 300)
+          .put("fix", new JsonObject().put("targetCompId", "LP" + id.substring(3).toUpperCase())))
+        .toList()));
+    try (TestApp app = TestApp.startWithLps(conf)) {
+      String token = app.demoTraderToken();
+      for (var lp : app.app().simulator().lps()) {
+        lp.pinQuote("EURUSD", new BigDecimal("1.08440"), new BigDecimal("1.08450"));
+      }
+      JsonObject limit = new JsonObject().put("clientId", app.demoAccountId()).put("instrumentId", "EURUSD")
+        .put("side", "buy").put("orderType", "limit").put("timeInForce", "gtc").put("quantity", 10_000)
+        .put("price", "1.08000").put("routingStrategy", "manual").put("lpId", "lp-alpha");
+      String id = app.http.post("/api/v1/orders", token, limit).json().getString("id");
+      Await.until(() -> "working".equals(app.http.get("/api/v1/orders/" + id, token).json().getString("status")) ? true : null,
+        "order working");
+      var alpha = app.app().simulator().lp("lp-alpha");
+      alpha.setDropCancels(true);
+      try {
+        Http.Res cancel = app.http.delete("/api/v1/orders/" + id, token);
+        assertThat(cancel.json().getString("status")).isEqualTo("pending_cancel");
+        Thread.sleep(1000); // the cancel is lost: the order waits
+        assertThat(app.http.get("/api/v1/orders/" + id, token).json().getString("status")).isEqualTo("pending_cancel");
+      } finally {
+        alpha.setDropCancels(false);
+      }
+      // reconciliation finds the leg still live at the LP and sends the cancel again
+      Await.until(() -> "cancelled".equals(app.http.get("/api/v1/orders/" + id, token).json().getString("status")) ? true : null,
+        "the order cancelled after the cancel was sent again");
+      assertThat(query(app, "SELECT count(*) FROM order_legs WHERE order_id = '" + id + "' AND status = 'cancelled'"))
+        .isEqualTo("1");
+    }
+  }
 }

@@ -92,6 +92,8 @@ public final class SimulatedLp implements AutoCloseable {
   private volatile double rejectRate;
   private volatile double timeoutRate;
   private volatile double partialFillRate;
+  /** Test fault: cancel requests are lost on the way (never answered, nothing cancelled). */
+  private volatile boolean dropCancels;
   private volatile long latencyMs;
   private volatile boolean running;
   private volatile boolean closed;
@@ -357,6 +359,11 @@ public final class SimulatedLp implements AutoCloseable {
 
   public void setTimeoutRate(double r) {
     timeoutRate = checkRate(r);
+  }
+
+  /** Loses every cancel request from now on (a fault to test that an ignored cancel is sent again). */
+  public void setDropCancels(boolean drop) {
+    dropCancels = drop;
   }
 
   public void setPartialFillRate(double r) {
@@ -875,6 +882,10 @@ public final class SimulatedLp implements AutoCloseable {
   private void onCancel(Message f) throws FieldNotFound {
     String clOrdId = f.getString(11);
     String orig = f.getString(41);
+    if (dropCancels) {
+      log.info("LP {}: simulating a lost cancel, {} is never answered", config.id(), clOrdId);
+      return;
+    }
     SimOrder o = byClOrdId.get(orig);
     if (o == null) {
       cancelReject(clOrdId, orig, null, '1', 1, "unknown order");

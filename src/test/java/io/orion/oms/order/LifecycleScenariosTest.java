@@ -3,6 +3,8 @@ package io.orion.oms.order;
 import io.orion.oms.lp.sim.SimulatedLp;
 import io.orion.oms.support.Await;
 import io.orion.oms.support.Http;
+import io.orion.oms.support.QuietMarket;
+import io.orion.oms.support.QuietMarket.Trader;
 import io.orion.oms.support.TestApp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,13 +32,7 @@ class LifecycleScenariosTest {
 
   @BeforeAll
   static void start() throws Exception {
-    JsonArray sims = new JsonArray();
-    for (String[] lp : new String[][]{{"lp-alpha", "LPALPHA"}, {"lp-beta", "LPBETA"}, {"lp-gamma", "LPGAMMA"}}) {
-      sims.add(new JsonObject().put("id", lp[0]).put("lpCompId", lp[1]).put("depthLevels", 1).put("sizePerLevelLots", 100)
-        .put("latencyMs", 0).put("quoteIntervalMs", 600_000));
-    }
-    app = TestApp.startWithLps(new JsonObject().put("simulator", new JsonObject().put("enabled", true).put("lps", sims))
-      .put("routing", new JsonObject().put("quoteMaxAgeMs", 600_000)));
+    app = TestApp.startWithLps(QuietMarket.overrides(100));
     admin = app.demoAdminToken();
   }
 
@@ -47,11 +43,7 @@ class LifecycleScenariosTest {
 
   @BeforeEach
   void pinPrices() {
-    for (SimulatedLp lp : app.app().simulator().lps()) {
-      lp.setTimeoutRate(0);
-      lp.setRejectRate(0);
-      lp.setPartialFillRate(0);
-    }
+    QuietMarket.noFaults(app);
     // AAPL: alpha offers 100 at 150.00, the others are worse
     pin("lp-alpha", "149.99", "150.00");
     pin("lp-beta", "149.95", "150.05");
@@ -59,17 +51,11 @@ class LifecycleScenariosTest {
   }
 
   private static void pin(String lp, String bid, String ask) {
-    app.app().simulator().lp(lp).pinQuote("AAPL", new BigDecimal(bid), new BigDecimal(ask));
+    QuietMarket.pin(app, lp, "AAPL", bid, ask);
   }
 
-  private record Trader(String token, String account) {}
-
   private static Trader trader(String balance) {
-    String user = "life-" + UUID.randomUUID();
-    Http.Res acc = app.http.post("/api/v1/accounts", admin, new JsonObject().put("ownerId", user).put("name", "l")
-      .put("currency", "USD").put("balance", balance));
-    assertThat(acc.status()).as(acc.body()).isEqualTo(201);
-    return new Trader(app.token("demo", user, "trader"), acc.json().getString("id"));
+    return QuietMarket.trader(app, balance);
   }
 
   private static JsonObject order(Trader t, String side, String type, long qty) {

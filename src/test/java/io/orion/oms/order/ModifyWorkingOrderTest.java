@@ -3,6 +3,8 @@ package io.orion.oms.order;
 import io.orion.oms.lp.sim.SimulatedLp;
 import io.orion.oms.support.Await;
 import io.orion.oms.support.Http;
+import io.orion.oms.support.QuietMarket;
+import io.orion.oms.support.QuietMarket.Trader;
 import io.orion.oms.support.TestApp;
 import io.orion.oms.support.TestServices;
 import io.vertx.core.json.JsonArray;
@@ -35,14 +37,7 @@ class ModifyWorkingOrderTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // quotes move only when a test pins them (no ticks refilling the book), and never go stale meanwhile
-    JsonArray sims = new JsonArray();
-    for (String[] lp : new String[][]{{"lp-alpha", "LPALPHA"}, {"lp-beta", "LPBETA"}, {"lp-gamma", "LPGAMMA"}}) {
-      sims.add(new JsonObject().put("id", lp[0]).put("lpCompId", lp[1]).put("depthLevels", 1).put("sizePerLevelLots", 500)
-        .put("latencyMs", 0).put("quoteIntervalMs", 600_000));
-    }
-    app = TestApp.startWithLps(new JsonObject().put("simulator", new JsonObject().put("enabled", true).put("lps", sims))
-      .put("routing", new JsonObject().put("quoteMaxAgeMs", 600_000)));
+    app = TestApp.startWithLps(QuietMarket.overrides(500));
     admin = app.demoAdminToken();
   }
 
@@ -53,11 +48,7 @@ class ModifyWorkingOrderTest {
 
   @BeforeEach
   void pinPrices() {
-    for (SimulatedLp lp : app.app().simulator().lps()) {
-      lp.setTimeoutRate(0);
-      lp.setRejectRate(0);
-      lp.setPartialFillRate(0);
-    }
+    QuietMarket.noFaults(app);
     // lp-alpha quotes the best ask: single-LP orders rest there
     pin("lp-alpha", "1.08440", "1.08450");
     pin("lp-beta", "1.08430", "1.08470");
@@ -65,17 +56,11 @@ class ModifyWorkingOrderTest {
   }
 
   private static void pin(String lp, String bid, String ask) {
-    app.app().simulator().lp(lp).pinQuote("EURUSD", new BigDecimal(bid), new BigDecimal(ask));
+    QuietMarket.pin(app, lp, "EURUSD", bid, ask);
   }
 
-  private record Trader(String token, String account) {}
-
   private static Trader trader(String balance) {
-    String user = "mw-" + UUID.randomUUID();
-    Http.Res acc = app.http.post("/api/v1/accounts", admin, new JsonObject().put("ownerId", user).put("name", "m")
-      .put("currency", "USD").put("balance", balance));
-    assertThat(acc.status()).as(acc.body()).isEqualTo(201);
-    return new Trader(app.token("demo", user, "trader"), acc.json().getString("id"));
+    return QuietMarket.trader(app, balance);
   }
 
   private static JsonObject limitBuy(Trader t, long qty, String price) {

@@ -3,6 +3,8 @@ package io.orion.oms.trigger;
 import io.orion.oms.lp.sim.SimulatedLp;
 import io.orion.oms.support.Await;
 import io.orion.oms.support.Http;
+import io.orion.oms.support.QuietMarket;
+import io.orion.oms.support.QuietMarket.Trader;
 import io.orion.oms.support.TestApp;
 import io.orion.oms.support.TestServices;
 import io.vertx.core.json.JsonArray;
@@ -33,18 +35,8 @@ class TriggerEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    app = TestApp.startWithLps(overrides());
+    app = TestApp.startWithLps(QuietMarket.overrides(500));
     admin = app.demoAdminToken();
-  }
-
-  static JsonObject overrides() {
-    JsonArray sims = new JsonArray();
-    for (String[] lp : new String[][]{{"lp-alpha", "LPALPHA"}, {"lp-beta", "LPBETA"}, {"lp-gamma", "LPGAMMA"}}) {
-      sims.add(new JsonObject().put("id", lp[0]).put("lpCompId", lp[1]).put("depthLevels", 1).put("sizePerLevelLots", 500)
-        .put("latencyMs", 0).put("quoteIntervalMs", 600_000));
-    }
-    return new JsonObject().put("simulator", new JsonObject().put("enabled", true).put("lps", sims))
-      .put("routing", new JsonObject().put("quoteMaxAgeMs", 600_000));
   }
 
   @AfterAll
@@ -54,11 +46,7 @@ class TriggerEndToEndTest {
 
   @BeforeEach
   void pinPrices() {
-    for (SimulatedLp lp : app.app().simulator().lps()) {
-      lp.setTimeoutRate(0);
-      lp.setRejectRate(0);
-      lp.setPartialFillRate(0);
-    }
+    QuietMarket.noFaults(app);
     market("1.08440", "1.08450");
     try {
       settle(); // the pinned quotes reach every verticle before the test submits
@@ -77,14 +65,8 @@ class TriggerEndToEndTest {
     app.app().simulator().lp("lp-gamma").pinQuote("EURUSD", b.subtract(tick).subtract(tick), a.add(tick).add(tick));
   }
 
-  private record Trader(String token, String account) {}
-
   private static Trader trader() {
-    String user = "trg-" + UUID.randomUUID();
-    Http.Res acc = app.http.post("/api/v1/accounts", admin, new JsonObject().put("ownerId", user).put("name", "t")
-      .put("currency", "USD").put("balance", "1000000"));
-    assertThat(acc.status()).as(acc.body()).isEqualTo(201);
-    return new Trader(app.token("demo", user, "trader"), acc.json().getString("id"));
+    return QuietMarket.trader(app, "1000000");
   }
 
   private static JsonObject order(Trader t, String side, String type) {

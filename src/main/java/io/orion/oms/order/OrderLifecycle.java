@@ -145,6 +145,22 @@ public final class OrderLifecycle {
       + quantity.toPlainString() + " " + order.instrumentId() + " cannot fill completely at one LP at current quotes")));
   }
 
+  /**
+   * The router places only what the quotes show; a limit order's quantity beyond them is not dropped but
+   * rests at the first LP chosen (the best-priced), at the limit, where it fills as the market comes. The
+   * decision records it ({@code restingRemainder}). A market order's remainder stays unplaced.
+   */
+  static JsonArray withRestingRemainder(Order released, JsonObject decision, JsonArray allocations) {
+    BigDecimal unfilled = new BigDecimal(decision.getString("unfilled", "0"));
+    if (unfilled.signum() == 0 || released.orderType() != OrderType.LIMIT || allocations.isEmpty()) return allocations;
+    JsonArray out = allocations.copy();
+    JsonObject first = out.getJsonObject(0);
+    first.put("quantity", new BigDecimal(first.getString("quantity")).add(unfilled).toPlainString());
+    decision.put("restingRemainder", new JsonObject().put("lpId", first.getString("lpId"))
+      .put("quantity", unfilled.toPlainString()));
+    return out;
+  }
+
   /** The legs of one placement, with the order as it was when they were written. */
   private static final class Placed extends ArrayList<Leg> {
     Order order;
@@ -160,7 +176,7 @@ public final class OrderLifecycle {
   private Future<Placed> recordLegs(Order order, JsonObject routed) {
     Instant now = clock.instant();
     JsonObject decision = routed.getJsonObject("decision");
-    JsonArray allocations = routed.getJsonArray("allocations");
+    JsonArray allocations = withRestingRemainder(order.released(), decision, routed.getJsonArray("allocations"));
     return pool.withTransaction(tx -> orders.lock(tx, order.id()).compose(current -> {
       if (current.status().isFinal() || current.status() == OrderStatus.PENDING_CANCEL) {
         return Future.<Placed>failedFuture(new Abandoned());

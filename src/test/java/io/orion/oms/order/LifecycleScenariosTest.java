@@ -178,6 +178,29 @@ class LifecycleScenariosTest {
   }
 
   @Test
+  void aLimitLargerThanTheQuotedSizeTakesWhatIsThereAndRestsTheRest() throws Exception {
+    Trader t = trader("100000");
+    // best price: only alpha's 100 at 150.00 is within the limit; the other 150 rests there at the limit
+    JsonObject o = submit(t, order(t, "buy", "limit", 250).put("price", "150.00"));
+    String id = o.getString("id");
+    JsonObject partial = awaitOrder(t, id, "partial_fill");
+    assertThat(dec(partial, "filledQuantity")).isEqualByComparingTo("100");
+    JsonObject routed = app.http.get("/api/v1/orders/" + id + "/audit", t.token()).json().getJsonArray("data").stream()
+      .map(e -> (JsonObject) e).filter(e -> "ROUTED".equals(e.getString("eventType"))).findFirst().orElseThrow();
+    JsonObject rest = routed.getJsonObject("details").getJsonObject("decision").getJsonObject("restingRemainder");
+    assertThat(rest.getString("lpId")).isEqualTo("lp-alpha");
+    assertThat(new BigDecimal(rest.getString("quantity"))).isEqualByComparingTo("150");
+    // the market comes to it: the rest fills at alpha
+    pin("lp-alpha", "149.98", "149.99");
+    Await.until(() -> dec(app.http.get("/api/v1/orders/" + id, t.token()).json(), "filledQuantity")
+      .compareTo(new BigDecimal("200")) >= 0 ? true : null, "more filled at alpha");
+    pin("lp-alpha", "149.98", "149.99");
+    JsonObject filled = awaitOrder(t, id, "filled");
+    assertThat(dec(filled, "filledQuantity")).isEqualByComparingTo("250");
+    assertThat(dec(account(t), "reserved")).isEqualByComparingTo("0");
+  }
+
+  @Test
   void aRestingLimitCancelledWhileWorkingEndsCancelledWithItsFundsBack() throws Exception {
     Trader t = trader("100000");
     JsonObject o = submit(t, order(t, "buy", "limit", 50).put("price", "149.00"));

@@ -5,6 +5,7 @@ import io.orion.oms.common.ErrorCode;
 import io.orion.oms.common.Problem;
 import io.orion.oms.config.OrionConfig;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.Router;
@@ -55,7 +56,7 @@ public final class UiRoutes {
    * included: some browsers do not count ws: as 'self'), and no framing.
    */
   private void index(RoutingContext ctx) {
-    String host = ctx.request().getHeader("Host");
+    String host = authority(ctx);
     String ws = host == null || !host.matches("[A-Za-z0-9.:\\[\\]-]+") ? "" : " ws://" + host + " wss://" + host;
     ctx.response()
       .putHeader("Content-Type", "text/html; charset=utf-8")
@@ -104,11 +105,18 @@ public final class UiRoutes {
     if (headers.contains("Forwarded") || headers.contains("X-Forwarded-For") || headers.contains("X-Real-IP")) {
       return "only for a browser on the service's machine";
     }
-    String host = headers.get("Host");
+    String host = authority(ctx);
     if (host == null || !LOOPBACK_HOSTS.contains(hostName(host))) return "only for a browser on the service's machine";
     String origin = headers.get("Origin");
     if (origin != null && !sameAuthority(origin, host)) return "only for the service's own page";
     return null;
+  }
+
+  /** Host and port the client asked for: the Host header in HTTP/1.1, :authority in HTTP/2. */
+  private static String authority(RoutingContext ctx) {
+    HostAndPort a = ctx.request().authority();
+    if (a == null || a.host() == null) return null;
+    return a.port() < 0 ? a.host() : a.host() + ":" + a.port();
   }
 
   static boolean isLoopbackIp(String ip) {

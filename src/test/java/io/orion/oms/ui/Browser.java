@@ -33,15 +33,18 @@ public final class Browser {
   public @interface Needed {}
 
   static String chromium() {
-    return first(System.getenv("ORION_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser");
+    return find("ORION_CHROMIUM", "/usr/bin/chromium", "/usr/bin/chromium-browser");
   }
 
   static String chromedriver() {
-    return first(System.getenv("ORION_CHROMEDRIVER"), "/usr/bin/chromedriver");
+    return find("ORION_CHROMEDRIVER", "/usr/bin/chromedriver");
   }
 
-  private static String first(String... candidates) {
-    for (String c : candidates) if (c != null && !c.isBlank() && new File(c).canExecute()) return c;
+  /** The executable the variable names when it is set (and only that one), else the first default present. */
+  private static String find(String variable, String... defaults) {
+    String named = System.getenv(variable);
+    String[] candidates = named != null && !named.isBlank() ? new String[]{named} : defaults;
+    for (String c : candidates) if (new File(c).canExecute()) return c;
     return null;
   }
 

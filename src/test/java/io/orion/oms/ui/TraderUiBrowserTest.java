@@ -201,8 +201,9 @@ class TraderUiBrowserTest {
   void theConnectionIndicatorRecoversAfterTheSocketDropsAndMissedEventsAreReplayed() throws Exception {
     wait.until(d -> "live".equals(connectionState()));
     // record every state the indicator shows
-    js("window.__states = []; new MutationObserver(() => window.__states.push(document.getElementById('conn').dataset.state))"
-      + ".observe(document.getElementById('conn'), {attributes: true, attributeFilter: ['data-state']});");
+    js("const conn = document.getElementById('conn'); window.__states = [];"
+      + "new MutationObserver(() => window.__states.push(conn.dataset.state + '|' + conn.textContent.trim()))"
+      + ".observe(conn, {attributes: true, childList: true, subtree: true, characterData: true});");
     long connections = ((Number) js("return window.orion.stream.connections")).longValue();
     String account = app.demoAccountId();
     long seqBefore = ((Number) js("return window.orion.stream.lastSeq.get(arguments[0])", account)).longValue();
@@ -212,7 +213,8 @@ class TraderUiBrowserTest {
       "live".equals(connectionState()) && ((Number) js("return window.orion.stream.connections")).longValue() > connections);
     @SuppressWarnings("unchecked")
     List<String> states = (List<String>) js("return window.__states");
-    assertThat(states).contains("reconnecting").last().isEqualTo("live");
+    assertThat(states).anyMatch(st -> st.startsWith("reconnecting|Reconnecting") && st.endsWith("polling every 5 s"));
+    assertThat(states.get(states.size() - 1)).isEqualTo("live|Live");
     // the new connection asked for a replay from the last seq it had seen
     assertThat(js("return window.orion.stream.lastRegister.headers.sinceSeq")).isEqualTo(String.valueOf(seqBefore));
 

@@ -86,6 +86,7 @@ public final class Main {
   private static void printBanner(OrionApp app) {
     OrionConfig.Demo demo = app.config().demo();
     StringBuilder b = new StringBuilder("\nOrion OMS is running at ").append(app.baseUrl()).append('\n')
+      .append("  Trader UI: ").append(app.baseUrl()).append("/\n")
       .append("  API docs: ").append(app.baseUrl()).append("/api/docs\n");
     if (demo.enabled() && app.config().jwt().algorithm().equals("HS256")) {
       int ttl = app.config().jwt().demoTokenTtlMinutes();

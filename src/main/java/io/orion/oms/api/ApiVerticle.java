@@ -34,7 +34,8 @@ import static io.orion.oms.ratelimit.OperationClass.QUERIES;
 
 /**
  * The HTTP front: a router built from {@code openapi.yaml} (a request the contract rejects never
- * reaches a handler), JWT authentication, the contract itself and its Swagger UI rendering.
+ * reaches a handler), JWT authentication, the contract itself and its Swagger UI rendering, and the trader
+ * web UI ({@link UiRoutes}).
  */
 public final class ApiVerticle extends VerticleBase {
   static final String CONTRACT = "openapi.yaml";
@@ -66,6 +67,7 @@ public final class ApiVerticle extends VerticleBase {
         root.get("/api/docs").handler(this::serveDocsIndex);
         root.get("/api/docs/index.html").handler(this::serveDocsIndex);
         root.get("/api/docs/*").handler(StaticHandler.create(SWAGGER_UI));
+        UiRoutes.mount(root, deps.config(), deps.jwt());
         root.errorHandler(404, ctx -> Endpoints.problem(ctx, Problem.of(ErrorCode.NOT_FOUND,
           "No such resource: " + ctx.request().path())));
         root.errorHandler(405, ctx -> Endpoints.problem(ctx, Problem.of(ErrorCode.METHOD_NOT_ALLOWED,

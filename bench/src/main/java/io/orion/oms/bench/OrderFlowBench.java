@@ -90,14 +90,17 @@ public final class OrderFlowBench {
       if (!args[i].startsWith("--") || i + 1 >= args.length) usage();
       o.put(args[i].substring(2), args[++i]);
     }
+    System.exit(run(o));
+  }
+
+  /** Runs one benchmark; 0 when it ended clean (open model: no errors and no lost events). */
+  static int run(Map<String, String> o) throws Exception {
     OrderFlowBench b = new OrderFlowBench(o);
-    int exit = 0;
     try {
-      exit = b.run();
+      return b.run();
     } finally {
       b.vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
-    System.exit(exit);
   }
 
   static void usage() {

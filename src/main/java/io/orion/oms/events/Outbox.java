@@ -31,12 +31,26 @@ public final class Outbox {
    */
   public Future<Void> append(SqlClient tx, String tenant, UUID accountId, long lastSeq, List<Event> events,
                              Instant now) {
+    return appendAll(tx, rows(tenant, accountId, lastSeq, events, now));
+  }
+
+  /** The rows {@link #append} writes, for {@link #appendAll}: numbered {@code lastSeq - events.size() + 1 .. lastSeq}. */
+  public static List<Tuple> rows(String tenant, UUID accountId, long lastSeq, List<Event> events, Instant now) {
     long seq = lastSeq - events.size() + 1;
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     List<Tuple> rows = new ArrayList<>(events.size());
     for (Event e : events) {
       rows.add(Tuple.of(tenant, accountId, seq++, e.type(), e.payload(), at));
     }
+    return rows;
+  }
+
+  /**
+   * Group commit: the events of several changes (several accounts) in one round trip. Rows must come in the
+   * order their seqs were taken, so that ids follow seqs within each account (the publisher reads by id).
+   */
+  public Future<Void> appendAll(SqlClient tx, List<Tuple> rows) {
+    if (rows.isEmpty()) return Future.succeededFuture();
     return tx.preparedQuery(INSERT).executeBatch(rows).mapEmpty();
   }
 }

@@ -44,6 +44,7 @@ public final class OrderCommands {
   private final LegChangeRepository changes = new LegChangeRepository();
   private final OrderLifecycle lifecycle;
   private final Clock clock;
+  private final SubmitBatcher batcher;
 
   public OrderCommands(EventBus bus, Pool pool, OrderRepository orders, AccountRepository accounts, LegRepository legs,
                        OrderLifecycle lifecycle, Clock clock) {
@@ -54,6 +55,8 @@ public final class OrderCommands {
     this.legs = legs;
     this.lifecycle = lifecycle;
     this.clock = clock;
+    this.batcher = new SubmitBatcher(pool, orders, accounts, audit, outbox, clock,
+      p -> insertAlone(p.caller(), p.req(), p.account(), p.accepted()));
   }
 
   public OrderLifecycle lifecycle() {
@@ -113,6 +116,13 @@ public final class OrderCommands {
   }
 
   private Future<Submitted> insert(Caller caller, NewOrder req, Account account, OrderValidator.Accepted accepted) {
+    // group commit (SubmitBatcher); a position limit is re-checked under the row lock on the single path only
+    if (account.maxPositionQuantity() == null) return batcher.submit(caller, req, account, accepted);
+    return insertAlone(caller, req, account, accepted);
+  }
+
+  /** One order in its own transaction: orders with a position limit, and the fallback of a failed batch. */
+  private Future<Submitted> insertAlone(Caller caller, NewOrder req, Account account, OrderValidator.Accepted accepted) {
     Instant now = clock.instant();
     UUID id = UUID.randomUUID();
     return pool.withTransaction(tx -> orders.insert(tx, id, caller.tenant(), caller.userId(), req, accepted.reserveAmount(), now)
@@ -122,11 +132,33 @@ public final class OrderCommands {
         : holdFunds(tx, inserted, account, accepted, now).map(o -> new Submitted(o, true))));
   }
 
+  /** Events of an accepted order: order.created, and balance.updated when funds were held. */
+  static int acceptedEventCount(OrderValidator.Accepted accepted) {
+    return accepted.reserveAmount().signum() > 0 ? 2 : 1;
+  }
+
+  static List<Outbox.Event> acceptedEvents(Order order, Account account, OrderValidator.Accepted accepted,
+                                           AccountRepository.Reservation res) {
+    List<Outbox.Event> events = new ArrayList<>(2);
+    events.add(new Outbox.Event("order.created", order.toApiJson()));
+    if (accepted.reserveAmount().signum() > 0) events.add(new Outbox.Event("balance.updated", balance(account, res)));
+    return events;
+  }
+
+  /** The audit rows of an accepted order: SUBMITTED then VALIDATED. */
+  static List<io.vertx.sqlclient.Tuple> acceptedAudit(Order order, OrderValidator.Accepted accepted, Instant now) {
+    JsonObject submitted = new JsonObject().put("clientOrderId", order.clientOrderId())
+      .put("routingStrategy", order.routingStrategy().wire()).put("lpId", order.lpId());
+    JsonObject validated = new JsonObject().put("notional", accepted.notional()).put("reserved", accepted.reserveAmount());
+    return List.of(
+      AuditLog.row(order, AuditAction.SUBMITTED, null, OrderStatus.PENDING, submitted, order.submittedBy(), now),
+      AuditLog.row(order, AuditAction.VALIDATED, OrderStatus.PENDING, OrderStatus.PENDING, validated, "system", now));
+  }
+
   private Future<Order> holdFunds(SqlConnection tx, Order order, Account account, OrderValidator.Accepted accepted,
                                   Instant now) {
     BigDecimal amount = accepted.reserveAmount();
-    List<Outbox.Event> events = new ArrayList<>();
-    int eventCount = amount.signum() > 0 ? 2 : 1;
+    int eventCount = acceptedEventCount(accepted);
     return accounts.reserve(tx, order.accountId(), amount, eventCount, now).compose(res -> {
       if (res == null) {
         // funds moved since validation: the row lock now gives the true figure
@@ -134,18 +166,11 @@ public final class OrderCommands {
         return accounts.byId(tx, account.id()).compose(fresh ->
           failed(OrderValidator.insufficientFunds(account.currency(), amount, fresh.available())));
       }
-      return positionLimitHolds(tx, order, account).compose(v -> {
-      events.add(new Outbox.Event("order.created", order.toApiJson()));
-      if (amount.signum() > 0) events.add(new Outbox.Event("balance.updated", balance(account, res)));
-      JsonObject submitted = new JsonObject().put("clientOrderId", order.clientOrderId())
-        .put("routingStrategy", order.routingStrategy().wire()).put("lpId", order.lpId());
-      JsonObject validated = new JsonObject().put("notional", accepted.notional()).put("reserved", amount);
-      return audit.append(tx, order, AuditAction.SUBMITTED, null, OrderStatus.PENDING, submitted, order.submittedBy(), now)
-        .compose(x -> audit.append(tx, order, AuditAction.VALIDATED, OrderStatus.PENDING, OrderStatus.PENDING, validated,
-          "system", now))
-        .compose(x -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(), events, now))
+      return positionLimitHolds(tx, order, account)
+        .compose(v -> audit.appendAll(tx, acceptedAudit(order, accepted, now)))
+        .compose(x -> outbox.append(tx, order.tenantId(), order.accountId(), res.lastSeq(),
+          acceptedEvents(order, account, accepted, res), now))
         .map(order);
-      });
     });
   }
 

@@ -104,6 +104,40 @@ public final class OrderRepository {
     return tx.preparedQuery(INSERT).execute(Tuple.from(values)).map(OrderRepository::first);
   }
 
+  /**
+   * Group commit: inserts several orders in one round trip ({@code executeBatch}) inside the caller's transaction.
+   * The answer is in the same order as {@code rows}; an entry is null where the account already holds that
+   * clientOrderId. Each row is {@link #insertRow}.
+   */
+  public Future<List<Order>> insertBatch(SqlClient tx, List<Tuple> rows) {
+    return tx.preparedQuery(INSERT).executeBatch(rows).map(rs -> {
+      List<Order> out = new ArrayList<>(rows.size());
+      for (RowSet<Row> r = rs; r != null; r = r.next()) out.add(first(r));
+      return out;
+    });
+  }
+
+  /** The parameters of {@link #insert} for {@link #insertBatch}. */
+  public static Tuple insertRow(UUID id, String tenant, String submittedBy, NewOrder o, BigDecimal reserved, Instant now) {
+    return Tuple.from(new Object[]{id, tenant, o.accountId(), submittedBy, o.clientOrderId(), o.instrumentId(),
+      o.side().wire(), o.orderType().wire(), o.timeInForce().wire(), o.quantity(), o.price(), o.stopPrice(),
+      o.pegOffset(), o.trailAmount(), o.expiryDate() == null ? null : utc(o.expiryDate()), o.routingStrategy().wire(),
+      o.lpId(), OrderStatus.PENDING.wire(), reserved, o.metadata(), utc(now)});
+  }
+
+  private static final String DELETE_UNCOMMITTED = "DELETE FROM orders WHERE id = $1";
+
+  /**
+   * Group commit: removes orders inserted earlier in the same, still uncommitted transaction whose funds could
+   * not be held; nothing else refers to them yet and no one else has seen them.
+   */
+  public Future<Void> deleteUncommitted(SqlClient tx, List<UUID> ids) {
+    if (ids.isEmpty()) return Future.succeededFuture();
+    List<Tuple> rows = new ArrayList<>(ids.size());
+    for (UUID id : ids) rows.add(Tuple.of(id));
+    return tx.preparedQuery(DELETE_UNCOMMITTED).executeBatch(rows).mapEmpty();
+  }
+
   public Future<Order> findByClientOrderId(SqlClient client, UUID accountId, String clientOrderId) {
     return client.preparedQuery(BY_CLIENT_ORDER_ID).execute(Tuple.of(accountId, clientOrderId))
       .map(OrderRepository::first);

@@ -57,6 +57,7 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return OpenAPIContract.from(vertx, CONTRACT)
+      .<OpenAPIContract>map(ValidatorCachingContract::new)
       .map(this::apiRouter)
       .compose(api -> {
         Router root = Router.router(vertx);

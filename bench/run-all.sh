@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Reproduces the end-to-end tables of docs/benchmarks.md in one command, from the project root:
+#
+#   bench/run-all.sh            # about 8 minutes
+#
+# Builds the service and the benchmarks, starts the service as documented (durable embedded PostgreSQL,
+# rate limits off, warnings-only logs) on a fresh data directory, runs every scenario (open 100 and 1,000
+# traders at 100 orders/s, open 1,000 orders/s, closed 4 and 64 connections, the step test, the database
+# ceiling), writes each report under bench/target/results/, and stops the service.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORT="${BENCH_PORT:-18080}"
+OUT=bench/target/results
+DATA=bench/target/bench-data
+mkdir -p "$OUT"
+rm -rf "$DATA"
+
+echo "== building the service and the benchmarks"
+mvn -B -q install -DskipTests
+mvn -B -q -f bench/pom.xml package -DskipTests
+
+echo "== starting the service on port $PORT (data in $DATA)"
+ORION_DATA_DIR="$DATA" ORION_HTTP_PORT="$PORT" ORION_RATE_LIMITS_ENABLED=false ORION_LOG_LEVEL=WARN \
+  java -jar target/orion-oms.jar > "$OUT/service.log" 2>&1 &
+SERVICE=$!
+trap 'kill "$SERVICE" 2>/dev/null || true; wait "$SERVICE" 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  if curl -fs "http://127.0.0.1:$PORT/api/v1/health/orders" >/dev/null 2>&1; then break; fi
+  sleep 1
+done
+curl -fs "http://127.0.0.1:$PORT/api/v1/health/orders" >/dev/null || { echo "service did not become ready"; exit 1; }
+
+bench() {
+  local name="$1"; shift
+  echo "== $name"
+  java -cp bench/target/benchmarks.jar io.orion.oms.bench.OrderFlowBench --url "http://127.0.0.1:$PORT" \
+    --data-dir "$DATA" "$@" 2>&1 | grep -v '^SLF4J' | tee "$OUT/$name.txt" || true
+}
+
+bench open-100-traders-100     --mode open --traders 100 --rate 100 --seconds 15 --warmup 5 --ceiling-seconds 8
+bench open-1000-traders-100    --mode open --traders 1000 --rate 100 --seconds 15 --warmup 5 --ceiling false
+bench closed-4                 --mode closed --traders 4 --connections 4 --warmup 20 --seconds 20
+bench closed-64                --mode closed --traders 64 --connections 64 --warmup 20 --seconds 20
+bench step                     --mode step --traders 100 --rate 100 --step-factor 1.5 --seconds 10 --warmup 5
+bench open-100-traders-1000    --mode open --traders 100 --rate 1000 --seconds 15 --warmup 5 --ceiling false
+
+echo "== reports in $OUT"

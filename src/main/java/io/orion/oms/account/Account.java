@@ -12,6 +12,12 @@ public record Account(UUID id, String tenantId, String ownerId, String name, Str
                       BigDecimal reserved, BigDecimal maxOrderNotional, BigDecimal maxPositionQuantity,
                       Instant createdAt, Instant updatedAt) {
 
+  /** The account as if {@code held} (an order's own held funds) were not reserved: what a change of that order may use. */
+  public Account withoutHold(BigDecimal held) {
+    return new Account(id, tenantId, ownerId, name, currency, balance, reserved.subtract(held).max(BigDecimal.ZERO),
+      maxOrderNotional, maxPositionQuantity, createdAt, updatedAt);
+  }
+
   public BigDecimal available() {
     return balance.subtract(reserved);
   }

@@ -128,7 +128,7 @@ public final class ExecutionApplier {
   /** The LP has the leg: it is working there; the order is working once any leg is. */
   private Future<Applied> acknowledged(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
     if (!leg.status().open()) return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null)); // late
-    Leg.Status next = leg.filledQuantity().signum() > 0 ? Leg.Status.PARTIALLY_FILLED : Leg.Status.WORKING;
+    Leg.Status next = leg.liveStatus();
     Leg updated = withLeg(leg, waiting(leg) ? leg.status() : next, leg.filledQuantity(),
       leg.averagePrice(), r.lpOrderId(), null);
     Future<Leg> savedLeg = legs.update(tx, updated, now);
@@ -225,16 +225,12 @@ public final class ExecutionApplier {
       }
       BigDecimal qty = c.quantity().max(leg.filledQuantity());
       Leg.Status status = leg.filledQuantity().compareTo(qty) >= 0 ? Leg.Status.FILLED
-        : leg.status() == Leg.Status.PENDING_CANCEL ? Leg.Status.PENDING_CANCEL
-        : leg.filledQuantity().signum() > 0 ? Leg.Status.PARTIALLY_FILLED : Leg.Status.WORKING;
+        : leg.status() == Leg.Status.PENDING_CANCEL ? Leg.Status.PENDING_CANCEL : leg.liveStatus();
       Leg updated = new Leg(leg.id(), leg.orderId(), leg.lpId(), c.clOrdId(),
         r.lpOrderId() != null ? r.lpOrderId() : leg.lpOrderId(), qty, c.price(), leg.filledQuantity(),
         leg.averagePrice(), status, leg.attempts(), leg.lastError());
-      BigDecimal quantity = order.quantity().add(qty.subtract(leg.quantity()));
-      // a pegged order's price is its cap: the LP's new price is its peg price
-      Order terms = order.orderType() == OrderType.PEGGED
-        ? order.withTerms(quantity, null, null, null, null, null).withLevels(c.price(), null)
-        : order.withTerms(quantity, c.price(), null, null, null, null);
+      Order terms = order.withTerms(order.quantity().add(qty.subtract(leg.quantity())), null, null, null, null, null)
+        .withWorkingPrice(c.price());
       return legs.update(tx, updated, now)
         .compose(l -> changes.resolve(tx, c.id(), LegChange.Status.APPLIED, null, now))
         .compose(v -> orders.modify(tx, terms, order.version(), order.reservedAmount(), now))
@@ -246,7 +242,7 @@ public final class ExecutionApplier {
   /** The LP refused a leg's change (or it never reached the LP): the leg works on with its old terms. */
   private Future<Applied> changeRefused(SqlConnection tx, Order order, Leg leg, LegChange c, ExecutionReport r,
                                         Instant now) {
-    Leg.Status back = leg.filledQuantity().signum() > 0 ? Leg.Status.PARTIALLY_FILLED : Leg.Status.WORKING;
+    Leg.Status back = leg.liveStatus();
     boolean restore = waiting(leg) && order.status() != OrderStatus.PENDING_CANCEL;
     Leg restored = restore ? withLeg(leg, back, leg.filledQuantity(), leg.averagePrice(), null, r.text()) : leg;
     JsonObject details = new JsonObject().put("lpId", r.lpId()).put("request", c.clOrdId())
@@ -278,10 +274,11 @@ public final class ExecutionApplier {
         JsonObject terms = plan.getJsonObject("terms", new JsonObject());
         Future<Order> withTerms = Future.succeededFuture(order);
         if (applied > 0) {
-          String expiry = terms.getString("expiryDate");
-          Order t = order.withTerms(refused == 0 ? Decimals.parse(terms.getValue("quantity")) : null, null,
-            Decimals.parse(terms.getValue("stopPrice")), Decimals.parse(terms.getValue("pegOffset")),
-            Decimals.parse(terms.getValue("trailAmount")), expiry == null ? null : Instant.parse(expiry));
+          // the terms the service keeps itself (the LPs changed quantity and price leg by leg); the requested
+          // quantity only when every leg took its change
+          OrderCommands.Modification m = OrderCommands.Modification.fromJson(terms);
+          Order t = order.withTerms(refused == 0 ? m.quantity() : null, null, m.stopPrice(), m.pegOffset(),
+            m.trailAmount(), m.expiryDate());
           withTerms = orders.modify(tx, t, order.version(), order.reservedAmount(), now);
         }
         return withTerms.compose(o -> changes.settleModification(tx, modificationId, outcome, reasons, now).compose(v -> {
@@ -326,7 +323,7 @@ public final class ExecutionApplier {
       return audit.append(tx, order, AuditAction.REQUEST_REFUSED, order.status(), order.status(), details, "lp:" + r.lpId(), now)
         .map(new Applied(order, leg, BigDecimal.ZERO, null));
     }
-    Leg.Status back = leg.filledQuantity().signum() > 0 ? Leg.Status.PARTIALLY_FILLED : Leg.Status.WORKING;
+    Leg.Status back = leg.liveStatus();
     Leg restored = withLeg(leg, back, leg.filledQuantity(), leg.averagePrice(), null, r.text());
     return legs.update(tx, restored, now).compose(l -> legs.byOrder(tx, order.id())).compose(all -> {
       boolean stillWaiting = all.stream().anyMatch(x -> x.status() == Leg.Status.PENDING_CANCEL

@@ -34,4 +34,15 @@ public record Leg(UUID id, UUID orderId, String lpId, String clOrdId, String lpO
   public BigDecimal remaining() {
     return quantity.subtract(filledQuantity);
   }
+
+  /** The same leg in {@code newStatus}. */
+  public Leg withStatus(Status newStatus) {
+    return new Leg(id, orderId, lpId, clOrdId, lpOrderId, quantity, price, filledQuantity, averagePrice, newStatus,
+      attempts, lastError);
+  }
+
+  /** What an acknowledged leg is when nothing waits on it: partially filled once anything traded, else working. */
+  public Status liveStatus() {
+    return filledQuantity.signum() > 0 ? Status.PARTIALLY_FILLED : Status.WORKING;
+  }
 }

@@ -53,6 +53,14 @@ public record Order(UUID id, String orderRef, String tenantId, UUID accountId, S
       updatedAt, or(newPegPrice, pegPrice), triggeredAt);
   }
 
+  /**
+   * The same order working at {@code limit} at its LPs after a cancel/replace: a pegged order's
+   * {@code pegPrice} (its {@code price} is the cap the client set), any other order's {@code price}.
+   */
+  public Order withWorkingPrice(BigDecimal limit) {
+    return orderType == OrderType.PEGGED ? withLevels(limit, null) : withTerms(null, limit, null, null, null, null);
+  }
+
   /** Held types (stop, stop-limit, trailing stop, pegged) wait for the trigger before any LP sees them. */
   public boolean held() {
     return orderType != OrderType.MARKET && orderType != OrderType.LIMIT;

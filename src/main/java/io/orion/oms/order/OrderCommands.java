@@ -198,12 +198,7 @@ public final class OrderCommands {
     return pool.withTransaction(tx -> orders.lockVisible(tx, caller, orderId).compose(order -> {
       if (order == null) return failed(Problem.of(ErrorCode.ORDER_NOT_FOUND, "No order " + orderId));
       return mayChange(caller, order).compose(v -> cancelPending(tx, caller, order, reason, now));
-    })).onSuccess(this::heldChanged);
-  }
-
-  /** The trigger verticle mirrors held orders: it is told, after the commit, when one changed. */
-  private void heldChanged(Order order) {
-    if (order.held()) bus.publish(OrderVerticle.TRIGGERS_CHANGED, new JsonObject().put("orderId", order.id().toString()));
+    })).onSuccess(lifecycle::heldChanged);
   }
 
   /**
@@ -230,9 +225,7 @@ public final class OrderCommands {
     JsonObject requested = new JsonObject().put("reason", reason);
     Future<Void> chain = Future.succeededFuture();
     for (Leg l : open) {
-      chain = chain.compose(v -> legs.update(tx, new Leg(l.id(), l.orderId(), l.lpId(), l.clOrdId(), l.lpOrderId(),
-        l.quantity(), l.price(), l.filledQuantity(), l.averagePrice(), Leg.Status.PENDING_CANCEL, l.attempts(),
-        l.lastError()), now).mapEmpty());
+      chain = chain.compose(v -> legs.update(tx, l.withStatus(Leg.Status.PENDING_CANCEL), now).mapEmpty());
     }
     return chain.compose(v -> orders.saveState(tx, pending, now))
       .compose(saved -> accounts.release(tx, order.accountId(), BigDecimal.ZERO, 1, now).compose(res ->
@@ -307,7 +300,7 @@ public final class OrderCommands {
     return orders.findVisible(caller, orderId).compose(order -> {
       if (order == null) return failed(Problem.of(ErrorCode.ORDER_NOT_FOUND, "No order " + orderId));
       return mayChange(caller, order).compose(v -> modifyVisible(caller, order, change, expectedVersion));
-    }).onSuccess(this::heldChanged);
+    }).onSuccess(lifecycle::heldChanged);
   }
 
   private Future<Order> modifyVisible(Caller caller, Order order, Modification change, Long expectedVersion) {
@@ -325,16 +318,25 @@ public final class OrderCommands {
         "quantity must be above the filled quantity " + order.filledQuantity().toPlainString()
           + "; to stop the rest, cancel the order"))));
     }
-    return accounts.findVisible(systemView(order.tenantId()), order.accountId()).compose(account -> {
-      Account withoutThis = new Account(account.id(), account.tenantId(), account.ownerId(), account.name(),
-        account.currency(), account.balance(), account.reserved().subtract(order.reservedAmount()).max(BigDecimal.ZERO),
-        account.maxOrderNotional(), account.maxPositionQuantity(), account.createdAt(), account.updatedAt());
-      // what would still be open is what must be covered
-      Order stillOpen = changed.withTerms(changed.quantity().subtract(order.filledQuantity()), null, null, null, null, null);
-      JsonObject check = new JsonObject().put("order", stillOpen.asNewOrder().toBusJson())
-        .put("account", withoutThis.toBusJson()).put("replacesQuantity", Json.dec(order.remainingQuantity()));
-      return validate(check).compose(accepted -> applyModification(caller, order, changed, change, accepted, account));
-    });
+    return accounts.findVisible(systemView(order.tenantId()), order.accountId()).compose(account ->
+      validateStillOpen(order, changed, account)
+        .compose(accepted -> applyModification(caller, order, changed, change, accepted, account)));
+  }
+
+  /**
+   * The checks of a new order for what {@code changed} would leave open (its quantity less the filled), with
+   * the order's own held funds and open quantity counting as available, so nothing is counted twice.
+   */
+  private Future<OrderValidator.Accepted> validateStillOpen(Order order, Order changed, Account account) {
+    Order stillOpen = changed.withTerms(changed.quantity().subtract(order.filledQuantity()), null, null, null, null, null);
+    return validate(new JsonObject().put("order", stillOpen.asNewOrder().toBusJson())
+      .put("account", account.withoutHold(order.reservedAmount()).toBusJson())
+      .put("replacesQuantity", Json.dec(order.remainingQuantity())));
+  }
+
+  /** Every open leg acknowledged by its LP (none still being sent, cancelled or replaced): legs can be changed. */
+  private static boolean allAcknowledged(List<Leg> open) {
+    return open.stream().allMatch(l -> l.status() == Leg.Status.WORKING || l.status() == Leg.Status.PARTIALLY_FILLED);
   }
 
   private static Problem notModifiable(Order order) {
@@ -358,7 +360,7 @@ public final class OrderCommands {
       if (locked == null || locked.version() != order.version()) return failed(versionMismatch(locked == null ? order : locked));
       return legs.byOrder(tx, order.id()).compose(all -> {
         List<Leg> open = all.stream().filter(l -> l.status().open()).toList();
-        if (open.stream().anyMatch(l -> l.status() != Leg.Status.WORKING && l.status() != Leg.Status.PARTIALLY_FILLED)) {
+        if (!allAcknowledged(open)) {
           return failed(Problem.of(ErrorCode.ORDER_NOT_MODIFIABLE, "Order " + order.orderRef() + " is still being "
             + "placed at a liquidity provider; try again once it is working").with("orderStatus", locked.status().wire()));
         }
@@ -366,7 +368,7 @@ public final class OrderCommands {
         // a limit's price goes to its legs; a pegged order's price is only its cap (its legs follow the market)
         BigDecimal newPrice = locked.released().orderType() == OrderType.LIMIT && locked.orderType() != OrderType.PEGGED
           ? change.price() : null;
-        List<LegChange> plan = planLegChanges(locked, changed.quantity(), newPrice, open, modificationId);
+        List<LegChange> plan = planLegChanges(locked, changed.quantity(), newPrice, open, modificationId, now);
         if (plan.isEmpty()) return modifyInPlace(tx, caller, locked, changed, change, accepted, account, now);
         JsonObject requested = requested(change);
         JsonObject terms = change.toJson().put("quantity", Json.dec(changed.quantity()));
@@ -409,7 +411,7 @@ public final class OrderCommands {
    * a reduction comes off the last legs first, and a leg it empties is cancelled rather than replaced.
    */
   static List<LegChange> planLegChanges(Order order, BigDecimal newQuantity, BigDecimal newPrice, List<Leg> open,
-                                        UUID modificationId) {
+                                        UUID modificationId, Instant now) {
     BigDecimal target = newQuantity.subtract(order.filledQuantity());
     BigDecimal[] remaining = new BigDecimal[open.size()];
     BigDecimal sum = BigDecimal.ZERO;
@@ -428,10 +430,11 @@ public final class OrderCommands {
       }
     }
     List<LegChange> plan = new ArrayList<>();
+    String stamp = Long.toString(now.toEpochMilli(), 36).toUpperCase();
     for (int i = 0; i < open.size(); i++) {
       Leg l = open.get(i);
       String base = l.clOrdId().replaceFirst("-[RC][0-9A-Z]+$", "");
-      String suffix = Long.toString(System.currentTimeMillis(), 36).toUpperCase() + i;
+      String suffix = stamp + i;
       boolean repriced = newPrice != null && l.price() != null && newPrice.compareTo(l.price()) != 0;
       if (remaining[i].signum() == 0) {
         plan.add(new LegChange(UUID.randomUUID(), modificationId, order.id(), l.id(), LegChange.Kind.CANCEL,
@@ -473,8 +476,7 @@ public final class OrderCommands {
           .put("kind", c.kind().name().toLowerCase()).put("quantity", c.quantity()).put("price", c.price()));
         Leg.Status waiting = c.kind() == LegChange.Kind.CANCEL ? Leg.Status.PENDING_CANCEL : Leg.Status.PENDING_REPLACE;
         chain = chain.compose(v -> changes.insert(tx, c, now))
-          .compose(v -> legs.update(tx, new Leg(l.id(), l.orderId(), l.lpId(), l.clOrdId(), l.lpOrderId(), l.quantity(),
-            l.price(), l.filledQuantity(), l.averagePrice(), waiting, l.attempts(), l.lastError()), now).mapEmpty());
+          .compose(v -> legs.update(tx, l.withStatus(waiting), now).mapEmpty());
       }
       JsonObject details = new JsonObject().put("requested", requested).put("previous", previous).put("legs", legPlan);
       return chain.compose(v -> orders.saveState(tx, pending, now)).compose(saved -> {
@@ -565,23 +567,17 @@ public final class OrderCommands {
         || (order.status() != OrderStatus.WORKING && order.status() != OrderStatus.PARTIAL_FILL)
         || pegPrice.compareTo(order.pegPrice()) == 0) return Future.<Order>succeededFuture();
       Order changed = order.withLevels(pegPrice, null);
-      return accounts.findVisible(systemView(order.tenantId()), order.accountId()).compose(account -> {
-        Account withoutThis = new Account(account.id(), account.tenantId(), account.ownerId(), account.name(),
-          account.currency(), account.balance(), account.reserved().subtract(order.reservedAmount()).max(BigDecimal.ZERO),
-          account.maxOrderNotional(), account.maxPositionQuantity(), account.createdAt(), account.updatedAt());
-        Order stillOpen = changed.released().withTerms(order.remainingQuantity(), null, null, null, null, null);
-        JsonObject check = new JsonObject().put("order", stillOpen.asNewOrder().toBusJson())
-          .put("account", withoutThis.toBusJson()).put("replacesQuantity", Json.dec(order.remainingQuantity()));
-        return validate(check).compose(accepted -> {
+      return accounts.findVisible(systemView(order.tenantId()), order.accountId()).compose(account ->
+        // checked as the limit order the LPs will work at the new price
+        validateStillOpen(order, changed.released(), account).compose(accepted -> {
           Instant now = clock.instant();
           return pool.withTransaction(tx -> orders.lock(tx, orderId).compose(locked -> {
             if (locked.version() != order.version()) return Future.<Order>succeededFuture(); // changed: next quote
             return legs.byOrder(tx, orderId).compose(all -> {
               List<Leg> open = all.stream().filter(l -> l.status().open()).toList();
-              if (open.isEmpty() || open.stream().anyMatch(l -> l.status() != Leg.Status.WORKING
-                && l.status() != Leg.Status.PARTIALLY_FILLED)) return Future.<Order>succeededFuture();
+              if (open.isEmpty() || !allAcknowledged(open)) return Future.<Order>succeededFuture();
               UUID modificationId = UUID.randomUUID();
-              List<LegChange> plan = planLegChanges(locked, locked.quantity(), pegPrice, open, modificationId);
+              List<LegChange> plan = planLegChanges(locked, locked.quantity(), pegPrice, open, modificationId, now);
               if (plan.isEmpty()) return Future.<Order>succeededFuture();
               JsonObject requested = new JsonObject().put("pegPrice", Json.dec(pegPrice)).put("bid", Json.dec(bid))
                 .put("ask", Json.dec(ask));
@@ -591,8 +587,7 @@ public final class OrderCommands {
                 account, open, plan, modificationId, now);
             });
           }));
-        });
-      });
+        }));
     }).recover(e -> {
       // not enough funds at the new price, say: the order keeps working where it is
       if (e instanceof ProblemException pe) {

@@ -72,9 +72,19 @@ public final class OrderLifecycle {
    */
   public void onAccepted(Order order) {
     if (order.held()) {
-      vertx.eventBus().publish(OrderVerticle.TRIGGERS_CHANGED, new JsonObject().put("orderId", order.id().toString()));
+      heldChanged(order);
     } else {
       place(order, Set.of(), order.quantity(), null);
+    }
+  }
+
+  /**
+   * The trigger verticle mirrors the held orders (stops until they fire, pegged orders until they end): it
+   * is told, after each commit that changed one, to read it again.
+   */
+  void heldChanged(Order order) {
+    if (order != null && order.held()) {
+      vertx.eventBus().publish(OrderVerticle.TRIGGERS_CHANGED, new JsonObject().put("orderId", order.id().toString()));
     }
   }
 
@@ -212,21 +222,19 @@ public final class OrderLifecycle {
    * failure, if any, gets its own EXECUTED entry. No extra transaction on the order path.
    */
   private Future<Void> auditSent(io.vertx.sqlclient.SqlConnection tx, Order order, List<Leg> placed, Instant now) {
-    Future<Void> chain = Future.succeededFuture();
+    List<io.vertx.sqlclient.Tuple> rows = new ArrayList<>(placed.size());
     for (Leg l : placed) {
       JsonObject details = new JsonObject().put("lpId", l.lpId()).put("clOrdId", l.clOrdId())
         .put("quantity", l.quantity()).put("price", l.price()).put("retryAttempt", 0);
-      chain = chain.compose(v -> audit.append(tx, order, AuditAction.SENT, order.status(), order.status(), details,
-        "system", now));
+      rows.add(AuditLog.row(order, AuditAction.SENT, order.status(), order.status(), details, "system", now));
     }
-    return chain;
+    return audit.appendAll(tx, rows); // one round trip for every leg
   }
 
   private void send(Order order, Leg leg, int attempt) {
     JsonObject cmd = new JsonObject().put("order", LpMessages.toJson(lpOrder(order, leg)));
     request(leg.lpId(), "send", cmd).onComplete(ar -> {
-      JsonObject reply = ar.succeeded() ? ar.result() : new JsonObject().put("ok", false).put("failure", "error")
-        .put("detail", String.valueOf(ar.cause().getMessage()));
+      JsonObject reply = replyOf(ar);
       if (reply.getBoolean("ok", false)) {
         applyReply(reply); // usually a duplicate of the stream's copy, ignored by ExecID
         if (attempt > 1) auditAttempt(order, leg, AuditAction.RECOVERED, attempt, null, "the LP answered the resend");
@@ -354,9 +362,7 @@ public final class OrderLifecycle {
   public void cancelLegs(Order order, List<Leg> open) {
     for (Leg leg : open) {
       String cancelId = leg.clOrdId() + "-C" + Long.toString(clock.millis(), 36).toUpperCase();
-      JsonObject cmd = new JsonObject().put("clOrdId", cancelId).put("origClOrdId", leg.clOrdId())
-        .put("order", LpMessages.toJson(lpOrder(order, leg)));
-      request(leg.lpId(), "cancel", cmd).onComplete(ar -> {
+      request(leg.lpId(), "cancel", cancelCommand(cancelId, order, leg)).onComplete(ar -> {
         if (ar.succeeded()) applyReply(ar.result()); // a cancel reject may reach only this reply
         if (ar.failed() || !ar.result().getBoolean("ok", false)) {
           Logs.orderLeg(log.atWarn(), order, leg).log("Cancel of leg {} at {} not confirmed: {}", leg.clOrdId(), leg.lpId(),
@@ -379,11 +385,9 @@ public final class OrderLifecycle {
       JsonObject cmd = replace
         ? new JsonObject().put("origClOrdId", leg.clOrdId()).put("order", LpMessages.toJson(new LpOrder(c.clOrdId(),
           original.instrumentId(), original.side(), original.type(), c.quantity(), c.price(), original.timeInForce())))
-        : new JsonObject().put("clOrdId", c.clOrdId()).put("origClOrdId", leg.clOrdId())
-          .put("order", LpMessages.toJson(original));
+        : cancelCommand(c.clOrdId(), order, leg);
       request(leg.lpId(), replace ? "replace" : "cancel", cmd).onComplete(ar -> {
-        JsonObject reply = ar.succeeded() ? ar.result() : new JsonObject().put("ok", false).put("failure", "error")
-          .put("detail", String.valueOf(ar.cause().getMessage()));
+        JsonObject reply = replyOf(ar);
         if (reply.getBoolean("ok", false)) {
           applyReply(reply);
           return;
@@ -528,10 +532,8 @@ public final class OrderLifecycle {
         return;
       }
       ExecutionApplier.Applied a = ar.result();
-      if (a.order() != null && a.order().orderType() == OrderType.PEGGED) {
-        // the trigger verticle re-prices working pegged orders: it must see them working, and their new price
-        vertx.eventBus().publish(OrderVerticle.TRIGGERS_CHANGED, new JsonObject().put("orderId", a.order().id().toString()));
-      }
+      // the trigger verticle re-prices working pegged orders: it must see them working, and their new price
+      if (a.order() != null && a.order().orderType() == OrderType.PEGGED) heldChanged(a.order());
       if (a.order() != null && a.unplaced().signum() > 0) {
         meters.counter("orion.routing.failovers", "lp", report.lpId(), "cause", "rejected").increment();
         reroute(a.order().id(), a.unplaced(), new Retry(ErrorCode.LP_REJECTED, "Rejected by " + report.lpId()
@@ -567,6 +569,18 @@ public final class OrderLifecycle {
     };
     return new LpOrder(leg.clOrdId(), order.instrumentId(), order.side(),
       leg.price() == null ? LpOrder.Type.MARKET : LpOrder.Type.LIMIT, leg.quantity(), leg.price(), tif);
+  }
+
+  /** The connector's cancel command: {@code cancelId} is the request's own ClOrdID. */
+  private static JsonObject cancelCommand(String cancelId, Order order, Leg leg) {
+    return new JsonObject().put("clOrdId", cancelId).put("origClOrdId", leg.clOrdId())
+      .put("order", LpMessages.toJson(lpOrder(order, leg)));
+  }
+
+  /** A connector's reply, or the same shape for a bus failure (no answer in time, no connector). */
+  private static JsonObject replyOf(io.vertx.core.AsyncResult<JsonObject> ar) {
+    return ar.succeeded() ? ar.result() : new JsonObject().put("ok", false).put("failure", "error")
+      .put("detail", String.valueOf(ar.cause().getMessage()));
   }
 
   private Future<JsonObject> request(String lpId, String command, JsonObject body) {

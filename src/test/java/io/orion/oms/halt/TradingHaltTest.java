@@ -153,4 +153,28 @@ class TradingHaltTest {
     logger.addAppender(appender);
     return appender;
   }
+
+  @Test
+  void theHaltLogRefusesUpdateDeleteAndTruncate() throws Exception {
+    Http.Res halt = app.http.post("/api/v1/admin/trading-halt", app.demoAdminToken(),
+      new JsonObject().put("reason", "append-only check"));
+    assertThat(halt.status()).as(halt.body()).isIn(200, 201);
+    app.http.delete("/api/v1/admin/trading-halt", app.demoAdminToken());
+    try (Connection c = TestServices.jdbc(app.config().database().url())) {
+      for (String sql : new String[]{"UPDATE trading_halt_log SET actor = 'mallory'", "DELETE FROM trading_halt_log",
+        "TRUNCATE trading_halt_log"}) {
+        try (var st = c.createStatement()) {
+          st.execute(sql);
+          throw new AssertionError(sql + " was allowed");
+        } catch (java.sql.SQLException e) {
+          assertThat(e.getMessage()).as(sql).contains("trading_halt_log is append-only");
+        }
+      }
+      try (var st = c.createStatement(); ResultSet rs = st.executeQuery(
+        "SELECT count(*) FROM trading_halt_log WHERE reason = 'append-only check' OR action = 'resume'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("the halt and the resume are still there").isGreaterThanOrEqualTo(2);
+      }
+    }
+  }
 }

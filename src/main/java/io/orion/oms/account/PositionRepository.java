@@ -13,7 +13,7 @@ import java.util.UUID;
 /** All SQL on {@code positions}. Written only inside the transaction that applies a fill. */
 public final class PositionRepository {
   private static final String LOCK = """
-    SELECT * FROM positions WHERE account_id = $1 AND instrument_id = $2 FOR UPDATE""";
+    SELECT * FROM positions WHERE account_id = $1 AND instrument_id = $2 FOR NO KEY UPDATE""";
   private static final String UPSERT = """
     INSERT INTO positions (account_id, instrument_id, tenant_id, quantity, average_price, realized_pnl, version, updated_at)
     VALUES ($1, $2, $3, $4, $5, $6, 0, $7)

@@ -74,20 +74,27 @@ public final class ExecutionApplier {
   public Future<Applied> apply(ExecutionReport r) {
     Instant now = clock.instant();
     OrderStatus[] before = new OrderStatus[1]; // metrics: the status the report found
-    return pool.withTransaction(tx -> legs.recordReport(tx, r, now).compose(fresh -> {
-      if (!fresh) return Future.succeededFuture(Applied.NOTHING);
-      return findLeg(tx, r).compose(found -> {
+    return pool.withTransaction(tx -> {
+      // recording the report and finding its leg go out together (pipelined on the transaction's connection)
+      Future<Boolean> recorded = legs.recordReport(tx, r, now);
+      Future<Leg> lookup = findLeg(tx, r);
+      return Future.join(recorded, lookup).compose(x -> {
+        if (!recorded.result()) return Future.succeededFuture(Applied.NOTHING);
+        Leg found = lookup.result();
         if (found == null || !found.lpId().equals(r.lpId())) {
           log.atWarn().addKeyValue("lpId", r.lpId()).log("Execution report {} from {} for unknown ClOrdID {}", r.execId(), r.lpId(), r.clOrdId());
           return Future.succeededFuture(Applied.NOTHING);
         }
-        // order first, then its leg: the lock order of cancel and modify too, so they cannot deadlock
-        return orders.lock(tx, found.orderId()).compose(order -> {
-          before[0] = order.status();
-          return legs.lockByClOrdId(tx, found.clOrdId()).compose(leg -> onReport(tx, order, leg, r, now));
+        // order first, then its leg: the lock order of cancel and modify too, so they cannot deadlock. Both are
+        // sent at once; the connection runs them in that order.
+        Future<Order> orderLocked = orders.lock(tx, found.orderId());
+        Future<Leg> legLocked = legs.lockByClOrdId(tx, found.clOrdId());
+        return Future.join(orderLocked, legLocked).compose(y -> {
+          before[0] = orderLocked.result().status();
+          return onReport(tx, orderLocked.result(), legLocked.result(), r, now);
         });
       });
-    })).onSuccess(a -> recordLatency(before[0], a.order(), now));
+    }).onSuccess(a -> recordLatency(before[0], a.order(), now));
   }
 
   /** Metrics only, after the commit: the first acknowledgement (pending to anything live) and the fill. */
@@ -134,8 +141,8 @@ public final class ExecutionApplier {
     Future<Leg> savedLeg = legs.update(tx, updated, now);
     if (order.status() != OrderStatus.PENDING) return savedLeg.map(l -> new Applied(order, l, BigDecimal.ZERO, null));
     Order working = order.withStatus(OrderStatus.WORKING);
-    return savedLeg.compose(l -> saveWithEvents(tx, order, working, "order.working", List.of(), r, now)
-      .map(o -> new Applied(o, l, BigDecimal.ZERO, null)));
+    Future<Order> saved = saveWithEvents(tx, order, working, "order.working", List.of(), r, now); // same flight
+    return Future.join(savedLeg, saved).map(v -> new Applied(saved.result(), savedLeg.result(), BigDecimal.ZERO, null));
   }
 
   private Future<Applied> trade(SqlConnection tx, Order order, Leg leg, ExecutionReport r, BigDecimal qtyIn,
@@ -164,9 +171,12 @@ public final class ExecutionApplier {
       Order next = order.withState(status, filled, average(order.averagePrice(), order.filledQuantity(), px, qty),
         order.reservedAmount().subtract(release), null, null);
       BigDecimal signed = order.side() == Side.BUY ? qty : qty.negate();
-      return legs.update(tx, newLeg, now)
-        .compose(l -> positions.lock(tx, order.accountId(), order.instrumentId()))
-        .compose(before -> {
+      // the leg's new state and the position lock in one flight; then the position, order and account together
+      Future<Leg> legSaved = legs.update(tx, newLeg, now);
+      Future<Position> locked = positions.lock(tx, order.accountId(), order.instrumentId());
+      return Future.join(legSaved, locked)
+        .compose(x -> {
+          Position before = locked.result();
           Position after = before.apply(signed, px);
           List<Outbox.Event> extra = new ArrayList<>();
           extra.add(new Outbox.Event("trade.executed", new JsonObject().put("fillId", fillId.toString())
@@ -175,10 +185,11 @@ public final class ExecutionApplier {
             .put("side", order.side().wire()).put("quantity", qty).put("price", px).put("fee", BigDecimal.ZERO)
             .put("executedAt", (r.transactTime() == null ? now : r.transactTime()).toString())));
           extra.add(new Outbox.Event(positionEvent(before, after), after.toApiJson()));
-          return positions.save(tx, order.tenantId(), after, now)
-            .compose(v -> settleAndSave(tx, order, next, complete ? "order.filled" : "order.partially_filled", extra,
-              cash, release, r, now, new JsonObject().put("fillId", fillId.toString()).put("lpId", r.lpId())
-                .put("execId", r.execId()).put("quantity", qty).put("price", px), null));
+          Future<Void> positionSaved = positions.save(tx, order.tenantId(), after, now);
+          Future<Order> saved = settleAndSave(tx, order, next, complete ? "order.filled" : "order.partially_filled",
+            extra, cash, release, r, now, new JsonObject().put("fillId", fillId.toString()).put("lpId", r.lpId())
+              .put("execId", r.execId()).put("quantity", qty).put("price", px), null);
+          return Future.join(positionSaved, saved).map(v -> saved.result());
         })
         .compose(o -> closeIfDone(tx, o, newLeg, now));
     }));
@@ -426,21 +437,25 @@ public final class ExecutionApplier {
                                       JsonObject details, String actorOrNull) {
     boolean moneyMoves = cash.signum() != 0 || release.signum() != 0;
     int count = 1 + extra.size() + (moneyMoves ? 1 : 0);
-    return orders.saveState(tx, after, now).compose(saved -> accounts.settle(tx, before.accountId(), cash, release,
-        count, now)
-      .compose(res -> {
-        List<Outbox.Event> events = new ArrayList<>(extra);
-        events.add(new Outbox.Event(event, saved.toApiJson()));
-        if (moneyMoves) {
-          events.add(new Outbox.Event("balance.updated", new JsonObject().put("clientId", before.accountId().toString())
-            .put("balance", res.balance()).put("reserved", res.reserved()).put("available", res.available())));
-        }
-        if (r != null) details.put("lpId", r.lpId()).put("execId", r.execId());
-        String actor = actorOrNull != null ? actorOrNull : r == null ? "system" : "lp:" + r.lpId();
-        return audit.append(tx, saved, AuditAction.of(event), before.status(), saved.status(), details, actor, now)
-          .compose(v -> outbox.append(tx, before.tenantId(), before.accountId(), res.lastSeq(), events, now))
-          .map(saved);
-      }));
+    // independent statements go out together (pipelined on the transaction's connection): one wait, not two
+    Future<Order> savedF = orders.saveState(tx, after, now);
+    Future<AccountRepository.Reservation> settledF = accounts.settle(tx, before.accountId(), cash, release, count, now);
+    return Future.join(savedF, settledF).compose(x -> {
+      Order saved = savedF.result();
+      AccountRepository.Reservation res = settledF.result();
+      List<Outbox.Event> events = new ArrayList<>(extra);
+      events.add(new Outbox.Event(event, saved.toApiJson()));
+      if (moneyMoves) {
+        events.add(new Outbox.Event("balance.updated", new JsonObject().put("clientId", before.accountId().toString())
+          .put("balance", res.balance()).put("reserved", res.reserved()).put("available", res.available())));
+      }
+      if (r != null) details.put("lpId", r.lpId()).put("execId", r.execId());
+      String actor = actorOrNull != null ? actorOrNull : r == null ? "system" : "lp:" + r.lpId();
+      return Future.join(
+          audit.append(tx, saved, AuditAction.of(event), before.status(), saved.status(), details, actor, now),
+          outbox.append(tx, before.tenantId(), before.accountId(), res.lastSeq(), events, now))
+        .map(saved);
+    });
   }
 
   /** Cash of a fill in the account's currency: paid for a buy (negative), received for a sell. */

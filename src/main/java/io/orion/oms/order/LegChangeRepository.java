@@ -19,7 +19,7 @@ public final class LegChangeRepository {
     INSERT INTO leg_changes (id, modification_id, order_id, leg_id, kind, cl_ord_id, orig_cl_ord_id, quantity, price,
       status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $10)""";
   private static final String PENDING_BY_CL_ORD_ID =
-    "SELECT * FROM leg_changes WHERE cl_ord_id = $1 AND status = 'pending' FOR UPDATE";
+    "SELECT * FROM leg_changes WHERE cl_ord_id = $1 AND status = 'pending' FOR NO KEY UPDATE";
   private static final String RESOLVE = "UPDATE leg_changes SET status = $2, reason = $3, updated_at = $4 WHERE id = $1";
   private static final String OF_MODIFICATION = "SELECT * FROM leg_changes WHERE modification_id = $1 ORDER BY created_at, cl_ord_id";
   private static final String PENDING_FOR_LEG = "SELECT * FROM leg_changes WHERE leg_id = $1 AND status = 'pending'";

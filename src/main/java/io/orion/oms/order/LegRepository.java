@@ -21,7 +21,7 @@ public final class LegRepository {
     INSERT INTO order_legs (id, order_id, tenant_id, lp_id, cl_ord_id, quantity, price, status, created_at, updated_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent', $8, $8) RETURNING *""";
   private static final String BY_ORDER = "SELECT * FROM order_legs WHERE order_id = $1 ORDER BY created_at, cl_ord_id";
-  private static final String LOCK_BY_CL_ORD_ID = "SELECT * FROM order_legs WHERE cl_ord_id = $1 FOR UPDATE";
+  private static final String LOCK_BY_CL_ORD_ID = "SELECT * FROM order_legs WHERE cl_ord_id = $1 FOR NO KEY UPDATE";
   private static final String BY_CL_ORD_ID = "SELECT * FROM order_legs WHERE cl_ord_id = $1";
   /** A leg by any ClOrdID it has had: replaced legs keep their earlier ones in leg_changes. */
   private static final String BY_FORMER_CL_ORD_ID = """

@@ -67,8 +67,11 @@ public final class OrderCommands {
   public record Submitted(Order order, boolean created) {}
 
   public Future<Submitted> submit(Caller caller, NewOrder req) {
-    return tradableAccount(caller, req.accountId())
-      .compose(account -> existingByClientOrderId(req)
+    // the account and an earlier order with the same clientOrderId are read at once (two pooled connections)
+    Future<Account> tradable = tradableAccount(caller, req.accountId());
+    Future<Order> earlier = existingByClientOrderId(req);
+    return Future.join(tradable, earlier).otherwise(err -> null).compose(x -> tradable)
+      .compose(account -> earlier
         .compose(existing -> existing != null
           ? Future.succeededFuture(new Submitted(existing, false))
           : validate(req, account)

@@ -187,49 +187,63 @@ public final class OrderLifecycle {
     Instant now = clock.instant();
     JsonObject decision = routed.getJsonObject("decision");
     JsonArray allocations = withRestingRemainder(order.released(), decision, routed.getJsonArray("allocations"));
-    return pool.withTransaction(tx -> orders.lock(tx, order.id()).compose(current -> {
-      if (current.status().isFinal() || current.status() == OrderStatus.PENDING_CANCEL) {
-        return Future.<Placed>failedFuture(new Abandoned());
-      }
-      return legs.count(tx, order.id()).compose(n -> {
+    return pool.withTransaction(tx -> {
+      // the lock and the leg count go out together; the connection runs them in that order
+      Future<Order> locked = orders.lock(tx, order.id());
+      Future<Integer> counted = legs.count(tx, order.id());
+      return Future.join(locked, counted).compose(x -> {
+        Order current = locked.result();
+        if (current.status().isFinal() || current.status() == OrderStatus.PENDING_CANCEL) {
+          return Future.<Placed>failedFuture(new Abandoned());
+        }
+        int n = counted.result();
         Placed placed = new Placed();
         placed.order = current;
-        Future<Void> chain = Future.succeededFuture();
+        Order released = current.released();
+        BigDecimal price = released.orderType() == OrderType.LIMIT ? released.price() : null;
+        // every row of the routing decision in one flight: the legs, the decision, the ROUTED and SENT entries
+        List<Future<?>> writes = new ArrayList<>();
+        List<Future<Leg>> inserted = new ArrayList<>();
         for (int i = 0; i < allocations.size(); i++) {
           JsonObject a = allocations.getJsonObject(i);
           String clOrdId = current.orderRef() + "-" + (n + i + 1);
-          Order released = current.released();
-          BigDecimal price = released.orderType() == OrderType.LIMIT ? released.price() : null;
-          chain = chain.compose(v -> legs.insert(tx, current, a.getString("lpId"), clOrdId,
-            new BigDecimal(a.getString("quantity")), price, now).map(l -> {
-              placed.add(l);
-              return null;
-            }));
+          Future<Leg> leg = legs.insert(tx, current, a.getString("lpId"), clOrdId,
+            new BigDecimal(a.getString("quantity")), price, now);
+          inserted.add(leg);
+          writes.add(leg);
         }
-        return chain
-          .compose(v -> legs.insertDecision(tx, current, decision.getString("strategy", current.routingStrategy().wire()),
-            decision, now))
-          .compose(v -> audit.append(tx, current, AuditAction.ROUTED, current.status(), current.status(),
-            new JsonObject().put("decision", decision), "system", now))
-          .compose(v -> auditSent(tx, current, placed, now))
-          .map(placed);
+        writes.add(legs.insertDecision(tx, current, decision.getString("strategy", current.routingStrategy().wire()),
+          decision, now));
+        List<io.vertx.sqlclient.Tuple> auditRows = new ArrayList<>(1 + inserted.size());
+        auditRows.add(AuditLog.row(current, AuditAction.ROUTED, current.status(), current.status(),
+          new JsonObject().put("decision", decision), "system", now));
+        auditRows.addAll(sentRows(current, allocations, n, price, now));
+        writes.add(audit.appendAll(tx, auditRows));
+        return Future.join(writes).map(v -> {
+          for (Future<Leg> l : inserted) placed.add(l.result());
+          return placed;
+        });
       });
-    }));
+    });
   }
 
   /**
    * One SENT entry per leg, written with the legs themselves: the send follows the commit at once, and its
    * failure, if any, gets its own EXECUTED entry. No extra transaction on the order path.
    */
-  private Future<Void> auditSent(io.vertx.sqlclient.SqlConnection tx, Order order, List<Leg> placed, Instant now) {
-    List<io.vertx.sqlclient.Tuple> rows = new ArrayList<>(placed.size());
-    for (Leg l : placed) {
-      JsonObject details = new JsonObject().put("lpId", l.lpId()).put("clOrdId", l.clOrdId())
-        .put("quantity", l.quantity()).put("price", l.price()).put("retryAttempt", 0);
+  private static List<io.vertx.sqlclient.Tuple> sentRows(Order order, JsonArray allocations, int legsBefore,
+                                                         BigDecimal price, Instant now) {
+    List<io.vertx.sqlclient.Tuple> rows = new ArrayList<>(allocations.size());
+    for (int i = 0; i < allocations.size(); i++) {
+      JsonObject a = allocations.getJsonObject(i);
+      JsonObject details = new JsonObject().put("lpId", a.getString("lpId"))
+        .put("clOrdId", order.orderRef() + "-" + (legsBefore + i + 1))
+        .put("quantity", new BigDecimal(a.getString("quantity"))).put("price", price).put("retryAttempt", 0);
       rows.add(AuditLog.row(order, AuditAction.SENT, order.status(), order.status(), details, "system", now));
     }
-    return audit.appendAll(tx, rows); // one round trip for every leg
+    return rows;
   }
+
 
   private void send(Order order, Leg leg, int attempt) {
     JsonObject cmd = new JsonObject().put("order", LpMessages.toJson(lpOrder(order, leg)));

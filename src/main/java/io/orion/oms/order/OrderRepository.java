@@ -38,7 +38,7 @@ public final class OrderRepository {
 """;
   private static final String BY_ID = VISIBLE + "o.id = $1";
   private static final String BY_REF = VISIBLE + "o.order_ref = $1";
-  private static final String BY_ID_FOR_UPDATE = BY_ID + " FOR UPDATE OF o";
+  private static final String BY_ID_FOR_UPDATE = BY_ID + " FOR NO KEY UPDATE OF o";
   private static final String BY_CLIENT_ORDER_ID = "SELECT * FROM orders WHERE account_id = $1 AND client_order_id = $2";
   private static final String OPEN_QUANTITY = """
     SELECT coalesce(sum(quantity - filled_quantity), 0) AS open FROM orders
@@ -66,7 +66,7 @@ public final class OrderRepository {
     UPDATE orders SET status = $2, filled_quantity = $3, average_price = $4, reserved_amount = $5, reject_code = $6,
       reject_reason = $7, version = version + 1, updated_at = $8
     WHERE id = $1 RETURNING *""";
-  private static final String LOCK_BY_ID = "SELECT * FROM orders WHERE id = $1 FOR UPDATE";
+  private static final String LOCK_BY_ID = "SELECT * FROM orders WHERE id = $1 FOR NO KEY UPDATE";
   private static final String FILLS =
     "SELECT * FROM fills WHERE order_id = $1 ORDER BY executed_at, id";
   private static final String MODIFICATIONS =

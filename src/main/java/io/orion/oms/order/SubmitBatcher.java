@@ -199,12 +199,11 @@ final class SubmitBatcher {
             OrderCommands.acceptedEvents(s.order, s.p.account(), s.p.accepted(), s.reservation), now));
           s.result = new OrderCommands.Submitted(s.order, true);
         }
-        // 3. what could not be funded goes; 4. audit; 5. outbox, in the order the seqs were taken
+        // 3. what could not be funded goes; 4. audit and outbox (in the order the seqs were taken), together
         return orders.deleteUncommitted(tx, short_)
           .compose(x -> Future.all(figures))
           .onSuccess(x -> sameClientOrderIdAsShort(slots, short_))
-          .compose(x -> audit.appendAll(tx, auditRows))
-          .compose(x -> outbox.appendAll(tx, eventRows));
+          .compose(x -> Future.join(audit.appendAll(tx, auditRows), outbox.appendAll(tx, eventRows))); // one flight
       });
     }).mapEmpty();
   }

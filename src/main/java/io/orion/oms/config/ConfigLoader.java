@@ -44,6 +44,7 @@ public final class ConfigLoader {
     m.put("ORION_RATE_LIMIT_WINDOW_MS", "rateLimits.windowMs");
     m.put("ORION_METRICS_SAMPLE_INTERVAL_MS", "metrics.sampleIntervalMs");
     m.put("ORION_SHUTDOWN_DRAIN_TIMEOUT_MS", "shutdown.drainTimeoutMs");
+    m.put("ORION_EVENT_LOOPS", "threads.eventLoops");
     m.put("ORION_STREAM_TICKET_TTL_MS", "streaming.ticketTtlMs");
     m.put("ORION_STREAM_MAX_CONNECTIONS_PER_USER", "streaming.maxConnectionsPerUser");
     m.put("ORION_STREAM_SEND_QUEUE_MAX_MESSAGES", "streaming.sendQueueMaxMessages");

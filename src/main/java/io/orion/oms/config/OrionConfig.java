@@ -13,7 +13,7 @@ import java.util.List;
  */
 public record OrionConfig(Path dataDir, Http http, Database database, Redis redis, Jwt jwt, Demo demo, Orders orders,
                           Routing routing, Simulator simulator, List<JsonObject> lps, RateLimits rateLimits,
-                          Metrics metrics, Shutdown shutdown, Streaming streaming) {
+                          Metrics metrics, Shutdown shutdown, Streaming streaming, Threads threads) {
 
   /**
    * Requests per user, operation class and window of {@code windowMs} (fixed windows aligned on the
@@ -56,6 +56,23 @@ public record OrionConfig(Path dataDir, Http http, Database database, Redis redi
   public record Metrics(long sampleIntervalMs) {
     static Metrics from(Conf c) {
       return new Metrics(c.longValue("sampleIntervalMs", 15_000, 100, 3_600_000));
+    }
+  }
+
+  /**
+   * Threads of the process. {@code eventLoops} is the number of Vert.x event loops; 0 means one per CPU core.
+   * Vert.x's own default is two per core; measured on a 2-core machine with PostgreSQL beside the service, one
+   * per core carries about a quarter more orders per second (fewer threads to wake and switch between on
+   * every event-bus hop and database reply). See docs/benchmarks.md.
+   */
+  public record Threads(int eventLoops) {
+    static Threads from(Conf c) {
+      return new Threads(c.integer("eventLoops", 0, 0, 256));
+    }
+
+    /** The event loop count to give Vert.x. */
+    public int eventLoopThreads() {
+      return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
     }
   }
 
@@ -214,6 +231,7 @@ public record OrionConfig(Path dataDir, Http http, Database database, Redis redi
       Redis.from(root.section("redis")), Jwt.from(root.section("jwt")), Demo.from(root.section("demo")),
       Orders.from(root.section("orders")), Routing.from(root.section("routing")), Simulator.from(root.section("simulator")),
       root.objects("lps"), RateLimits.from(root.section("rateLimits")), Metrics.from(root.section("metrics")),
-      Shutdown.from(root.section("shutdown")), Streaming.from(root.section("streaming")));
+      Shutdown.from(root.section("shutdown")), Streaming.from(root.section("streaming")),
+      Threads.from(root.section("threads")));
   }
 }

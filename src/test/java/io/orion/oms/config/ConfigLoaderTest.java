@@ -116,7 +116,9 @@ class ConfigLoaderTest {
       ov("ORION_RATE_LIMITS_ENABLED", "false", c -> c.rateLimits().enabled(), false),
       ov("ORION_RATE_LIMIT_WINDOW_MS", "1000", c -> c.rateLimits().windowMs(), 1000L),
       ov("ORION_METRICS_SAMPLE_INTERVAL_MS", "500", c -> c.metrics().sampleIntervalMs(), 500L),
-      ov("ORION_SHUTDOWN_DRAIN_TIMEOUT_MS", "0", c -> c.shutdown().drainTimeoutMs(), 0L));
+      ov("ORION_SHUTDOWN_DRAIN_TIMEOUT_MS", "0", c -> c.shutdown().drainTimeoutMs(), 0L),
+      ov("ORION_EVENT_LOOPS", "3", c -> c.threads().eventLoopThreads(), 3),
+      ov("ORION_EVENT_LOOPS", "0", c -> c.threads().eventLoopThreads(), Runtime.getRuntime().availableProcessors()));
   }
 
   private static Arguments ov(String var, String value, Function<OrionConfig, Object> read, Object expected) {

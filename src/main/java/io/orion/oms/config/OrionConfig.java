@@ -62,7 +62,7 @@ public record OrionConfig(Path dataDir, Http http, Database database, Redis redi
   /**
    * Threads of the process. {@code eventLoops} is the number of Vert.x event loops; 0 means one per CPU core.
    * Vert.x's own default is two per core; measured on a 2-core machine with PostgreSQL beside the service, one
-   * per core carries about a quarter more orders per second (fewer threads to wake and switch between on
+   * per core carries about a fifth more orders per second (fewer threads to wake and switch between on
    * every event-bus hop and database reply). See docs/benchmarks.md.
    */
   public record Threads(int eventLoops) {

@@ -17,14 +17,8 @@ PORT="${BENCH_PORT:-18080}"
 DATA=bench/target/compare-data
 rm -rf "$DATA"
 mkdir -p bench/target
-ORION_DATA_DIR="$DATA" ORION_HTTP_PORT="$PORT" ORION_RATE_LIMITS_ENABLED=false ORION_LOG_LEVEL=WARN \
-  java ${SERVICE_JAVA_OPTS:-} -jar "$JAR" > bench/target/compare-service.log 2>&1 &
-SERVICE=$!
-trap 'kill "$SERVICE" 2>/dev/null || true; wait "$SERVICE" 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  if curl -fs "http://127.0.0.1:$PORT/api/v1/health/orders" >/dev/null 2>&1; then break; fi
-  sleep 1
-done
+. bench/service.sh
+start_service "$JAR" "$DATA" bench/target/compare-service.log
 run() {
   java -cp bench/target/benchmarks.jar io.orion.oms.bench.OrderFlowBench --url "http://127.0.0.1:$PORT" \
     --data-dir "$DATA" "$@" 2>&1 | grep -E "accepted|submit->|event lag|errors|service:" || true

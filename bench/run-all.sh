@@ -21,15 +21,8 @@ mvn -B -q install -DskipTests
 mvn -B -q -f bench/pom.xml package -DskipTests
 
 echo "== starting the service on port $PORT (data in $DATA)"
-ORION_DATA_DIR="$DATA" ORION_HTTP_PORT="$PORT" ORION_RATE_LIMITS_ENABLED=false ORION_LOG_LEVEL=WARN \
-  java -jar target/orion-oms.jar > "$OUT/service.log" 2>&1 &
-SERVICE=$!
-trap 'kill "$SERVICE" 2>/dev/null || true; wait "$SERVICE" 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  if curl -fs "http://127.0.0.1:$PORT/api/v1/health/orders" >/dev/null 2>&1; then break; fi
-  sleep 1
-done
-curl -fs "http://127.0.0.1:$PORT/api/v1/health/orders" >/dev/null || { echo "service did not become ready"; exit 1; }
+. bench/service.sh
+start_service target/orion-oms.jar "$DATA" "$OUT/service.log"
 
 bench() {
   local name="$1"; shift

@@ -104,8 +104,9 @@ public final class OrionApp {
 
     // one registry per process, handed to Vert.x (HTTP, event bus, pool metrics) and to our own meters
     vertx = Vertx.builder()
-      .with(new io.vertx.core.VertxOptions().setEventLoopPoolSize(config.threads().eventLoopThreads()).setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions()
-        .setEnabled(true).setJvmMetricsEnabled(true)))
+      .with(new io.vertx.core.VertxOptions()
+        .setEventLoopPoolSize(config.threads().eventLoopThreads())
+        .setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
       .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(registry))
       .build();
     pool = Database.pool(vertx, pgUrl, config.database().poolSize());

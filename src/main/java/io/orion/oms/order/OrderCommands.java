@@ -70,7 +70,7 @@ public final class OrderCommands {
     // the account and an earlier order with the same clientOrderId are read at once (two pooled connections)
     Future<Account> tradable = tradableAccount(caller, req.accountId());
     Future<Order> earlier = existingByClientOrderId(req);
-    return Future.join(tradable, earlier).otherwise(err -> null).compose(x -> tradable)
+    return tradable
       .compose(account -> earlier
         .compose(existing -> existing != null
           ? Future.succeededFuture(new Submitted(existing, false))

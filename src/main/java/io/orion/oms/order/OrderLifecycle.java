@@ -204,20 +204,21 @@ public final class OrderLifecycle {
         // every row of the routing decision in one flight: the legs, the decision, the ROUTED and SENT entries
         List<Future<?>> writes = new ArrayList<>();
         List<Future<Leg>> inserted = new ArrayList<>();
+        List<io.vertx.sqlclient.Tuple> auditRows = new ArrayList<>(1 + allocations.size());
+        auditRows.add(AuditLog.row(current, AuditAction.ROUTED, current.status(), current.status(),
+          new JsonObject().put("decision", decision), "system", now));
         for (int i = 0; i < allocations.size(); i++) {
           JsonObject a = allocations.getJsonObject(i);
+          String lpId = a.getString("lpId");
           String clOrdId = current.orderRef() + "-" + (n + i + 1);
-          Future<Leg> leg = legs.insert(tx, current, a.getString("lpId"), clOrdId,
-            new BigDecimal(a.getString("quantity")), price, now);
+          BigDecimal quantity = new BigDecimal(a.getString("quantity"));
+          Future<Leg> leg = legs.insert(tx, current, lpId, clOrdId, quantity, price, now);
           inserted.add(leg);
           writes.add(leg);
+          auditRows.add(sentRow(current, lpId, clOrdId, quantity, price, now));
         }
         writes.add(legs.insertDecision(tx, current, decision.getString("strategy", current.routingStrategy().wire()),
           decision, now));
-        List<io.vertx.sqlclient.Tuple> auditRows = new ArrayList<>(1 + inserted.size());
-        auditRows.add(AuditLog.row(current, AuditAction.ROUTED, current.status(), current.status(),
-          new JsonObject().put("decision", decision), "system", now));
-        auditRows.addAll(sentRows(current, allocations, n, price, now));
         writes.add(audit.appendAll(tx, auditRows));
         return Future.join(writes).map(v -> {
           for (Future<Leg> l : inserted) placed.add(l.result());
@@ -228,22 +229,15 @@ public final class OrderLifecycle {
   }
 
   /**
-   * One SENT entry per leg, written with the legs themselves: the send follows the commit at once, and its
+   * The SENT entry of a leg, written with the leg itself: the send follows the commit at once, and its
    * failure, if any, gets its own EXECUTED entry. No extra transaction on the order path.
    */
-  private static List<io.vertx.sqlclient.Tuple> sentRows(Order order, JsonArray allocations, int legsBefore,
-                                                         BigDecimal price, Instant now) {
-    List<io.vertx.sqlclient.Tuple> rows = new ArrayList<>(allocations.size());
-    for (int i = 0; i < allocations.size(); i++) {
-      JsonObject a = allocations.getJsonObject(i);
-      JsonObject details = new JsonObject().put("lpId", a.getString("lpId"))
-        .put("clOrdId", order.orderRef() + "-" + (legsBefore + i + 1))
-        .put("quantity", new BigDecimal(a.getString("quantity"))).put("price", price).put("retryAttempt", 0);
-      rows.add(AuditLog.row(order, AuditAction.SENT, order.status(), order.status(), details, "system", now));
-    }
-    return rows;
+  private static io.vertx.sqlclient.Tuple sentRow(Order order, String lpId, String clOrdId, BigDecimal quantity,
+                                                  BigDecimal price, Instant now) {
+    JsonObject details = new JsonObject().put("lpId", lpId).put("clOrdId", clOrdId).put("quantity", quantity)
+      .put("price", price).put("retryAttempt", 0);
+    return AuditLog.row(order, AuditAction.SENT, order.status(), order.status(), details, "system", now);
   }
-
 
   private void send(Order order, Leg leg, int attempt) {
     JsonObject cmd = new JsonObject().put("order", LpMessages.toJson(lpOrder(order, leg)));

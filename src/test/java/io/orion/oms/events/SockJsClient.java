@@ -1,7 +1,7 @@
 package io.orion.oms.events;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
@@ -21,15 +21,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class SockJsClient implements AutoCloseable {
   private final WebSocketClient client;
-  private final WebSocket ws;
+  private final ClientWebSocket ws;
   private final BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
   volatile boolean opened;
   volatile boolean closed;
   volatile String closeFrame;
 
-  private SockJsClient(WebSocketClient client, WebSocket ws) {
+  private SockJsClient(WebSocketClient client, ClientWebSocket ws) {
     this.client = client;
     this.ws = ws;
+    // handlers before the connect: the server's open frame can come with the upgrade response
     ws.textMessageHandler(this::frame);
     ws.closeHandler(v -> closed = true);
   }
@@ -39,9 +40,11 @@ final class SockJsClient implements AutoCloseable {
     String server = String.format("%03d", ThreadLocalRandom.current().nextInt(1000));
     String session = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     WebSocketClient client = vertx.createWebSocketClient();
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-      .setURI("/eventbus/" + server + "/" + session + "/websocket" + (query == null ? "" : "?" + query)))
-      .map(ws -> new SockJsClient(client, ws)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    SockJsClient c = new SockJsClient(client, client.webSocket());
+    c.ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/eventbus/" + server + "/" + session + "/websocket" + (query == null ? "" : "?" + query)))
+      .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return c;
   }
 
   private void frame(String f) {

@@ -1,7 +1,7 @@
 package io.orion.oms.events;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -15,16 +15,17 @@ import java.util.function.Predicate;
 
 /** A blocking test client of {@code /ws/orders/events} over a real Vert.x WebSocket. */
 final class WsClient implements AutoCloseable {
-  final WebSocket ws;
+  final ClientWebSocket ws;
   private final WebSocketClient client;
   private final BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
   volatile boolean closed;
   volatile Short closeStatus;
   volatile String closeReason;
 
-  private WsClient(WebSocketClient client, WebSocket ws) {
+  private WsClient(WebSocketClient client, ClientWebSocket ws) {
     this.client = client;
     this.ws = ws;
+    // handlers before the connect: the first message can come with the upgrade response
     ws.textMessageHandler(t -> inbox.add(new JsonObject(t)));
     ws.closeHandler(v -> {
       closeStatus = ws.closeStatusCode();
@@ -35,10 +36,10 @@ final class WsClient implements AutoCloseable {
 
   static WsClient connect(Vertx vertx, int port, String query) throws Exception {
     WebSocketClient client = vertx.createWebSocketClient();
-    // handlers are set on the event loop as the upgrade completes, so the first message is not missed
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/ws/orders/events?" + query)).map(ws -> new WsClient(client, ws))
+    WsClient c = new WsClient(client, client.webSocket());
+    c.ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws/orders/events?" + query))
       .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return c;
   }
 
   void send(JsonObject msg) {

@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * Publishes committed outbox rows on the event bus, to the account's address and to its tenant's, in seq
- * order per account, and marks them published. It drains when nudged on {@link #NUDGE} (the write path does
- * so after its commits) and every {@code publishIntervalMs} otherwise. Several processes may run it: a
+ * order per account. Each drain takes every row committed since the last one (the place is a stored PostgreSQL
+ * snapshot, see {@link EventRepository#publishBatch}). It drains when nudged on {@link #NUDGE} (the write path
+ * does so after its commits) and every {@code publishIntervalMs} otherwise. Several processes may run it: a
  * PostgreSQL advisory lock lets one of them publish at a time, which also keeps each account's order.
  */
 public final class EventPublisher extends VerticleBase {
@@ -27,7 +28,12 @@ public final class EventPublisher extends VerticleBase {
   private final EventRepository repo;
   private final OrionConfig.Streaming config;
   private final Clock clock;
+  private long pollTimer;
+  private long purgeTimer;
   private boolean draining;
+  private boolean stopped;
+  /** The drain under way, or the last one (stop waits for it). */
+  private Future<?> current = Future.succeededFuture();
   private boolean again;
 
   public EventPublisher(EventRepository repo, OrionConfig.Streaming config, Clock clock) {
@@ -38,24 +44,37 @@ public final class EventPublisher extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.setPeriodic(config.publishIntervalMs(), id -> drain());
-    vertx.setPeriodic(PURGE_INTERVAL_MS, PURGE_INTERVAL_MS, id -> purge());
+    pollTimer = vertx.setPeriodic(config.publishIntervalMs(), id -> drain());
+    purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, PURGE_INTERVAL_MS, id -> purge());
     return vertx.eventBus().localConsumer(NUDGE, m -> drain()).completion();
+  }
+
+  /**
+   * Stops the timers and lets a drain under way finish (its commit stores the place), starting no other: an
+   * undeployed publisher must not drain on with a closing pool, nor publish behind the next one's back.
+   */
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(pollTimer);
+    vertx.cancelTimer(purgeTimer);
+    return current;
   }
 
   /** One drain at a time; a nudge during a drain makes it go round once more. */
   private void drain() {
+    if (stopped) return;
     if (draining) {
       again = true;
       return;
     }
     draining = true;
     again = false;
-    repo.publishBatch(config.publishBatchSize(), clock.instant(), this::publish).onComplete(ar -> {
+    current = repo.publishBatch(this::publish).andThen(ar -> {
       draining = false;
       if (ar.failed()) log.warn("Publishing outbox events failed; retrying on the next round", ar.cause());
-      else if (ar.result() == config.publishBatchSize() || again) drain();
-    });
+      else if (again) drain();
+    }).transform(ar -> Future.succeededFuture());
   }
 
   private Future<Void> publish(List<StreamEvent> events) {

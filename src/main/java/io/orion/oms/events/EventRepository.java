@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** All SQL of the event stream: claiming unpublished outbox rows, marking them published, replay and purge. */
+/**
+ * All SQL of the event stream: the publisher's drain (rows committed since its stored snapshot), replay and
+ * purge.
+ */
 public final class EventRepository {
   /** Key of the advisory lock that makes one process at a time the publisher (any 64-bit constant). */
   static final long PUBLISHER_LOCK = 0x6f6d732e65766e74L;
@@ -23,17 +26,28 @@ public final class EventRepository {
   private static final String COLUMNS = """
     seq, event_type, payload::text AS payload, created_at, payload->>'instrumentId' AS instrument_id,
     coalesce(payload->>'orderId', CASE WHEN event_type LIKE 'order.%' THEN payload->>'id' END) AS order_id""";
-  // id order is seq order within an account: both are taken under the account's row lock
-  private static final String UNPUBLISHED = "SELECT id, tenant_id, account_id, " + COLUMNS
-    + " FROM events WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE";
-  private static final String MARK = "UPDATE events SET published_at = $1 WHERE id = ANY($2::bigint[])";
+  // The rows whose transaction became visible since the stored snapshot (the publisher's place), with the current
+  // snapshot to store next; one row of nulls and the snapshot when there are none. The xid range keeps it on the
+  // index: a transaction the stored snapshot does not see is at least its xmin, one the current sees is below its
+  // xmax. id order is seq order within an account: both are taken under the account's row lock. (The stored
+  // snapshot is read as a scalar: the planner then knows it is one row and keeps the plan cheap.)
+  private static final String NEWLY_VISIBLE = "SELECT s.now::text AS snapshot, e.id, e.tenant_id, e.account_id, "
+    + COLUMNS
+    + " FROM (SELECT (SELECT published FROM event_publisher) AS prev, pg_current_snapshot() AS now) s"
+    + " LEFT JOIN events e ON e.xid >= pg_snapshot_xmin(s.prev) AND e.xid < pg_snapshot_xmax(s.now)"
+    + " AND pg_visible_in_snapshot(e.xid, s.now) AND NOT pg_visible_in_snapshot(e.xid, s.prev)"
+    + " ORDER BY e.id";
+  // losing this on a crash only publishes a drain again (subscribers drop seqs they have): no need to wait for the disk
+  private static final String NO_SYNC = "SET LOCAL synchronous_commit = off";
+  private static final String STORE = "UPDATE event_publisher SET published = $1::text::pg_snapshot";
   // head is the account's last seq; read in the same snapshot as the rows, so a gap is a real gap
   private static final String REPLAY = "SELECT a.tenant_id, a.event_seq AS head, e.* FROM accounts a LEFT JOIN LATERAL ("
     + "SELECT " + COLUMNS + " FROM events WHERE account_id = a.id AND seq > $2 ORDER BY seq LIMIT $3) e ON true"
     + " WHERE a.id = $1";
   private static final String PURGE = """
     DELETE FROM events WHERE id IN (
-      SELECT id FROM events WHERE created_at < $1 AND published_at IS NOT NULL LIMIT $2)""";
+      SELECT id FROM events
+      WHERE created_at < $1 AND pg_visible_in_snapshot(xid, (SELECT published FROM event_publisher)) LIMIT $2)""";
 
   /** A page of replay: the account's last seq and up to {@code limit} events after the asked one. */
   public record Page(long head, List<StreamEvent> events) {}
@@ -45,29 +59,30 @@ public final class EventRepository {
   }
 
   /**
-   * In one transaction, if no other process holds the publisher lock: the oldest unpublished events (locked),
-   * handed to {@code publish}, then marked published. Answers how many were published (0 also when the lock
-   * was busy). A crash between publishing and the commit publishes them again: subscribers drop seqs they have.
+   * In one transaction, if no other process holds the publisher lock: every outbox row committed since the
+   * stored snapshot, handed to {@code publish} in id order, then the current snapshot stored as the new place.
+   * Answers how many were published (0 also when the lock was busy). A crash between publishing and the commit
+   * publishes them again: subscribers drop seqs they have.
    */
-  public Future<Integer> publishBatch(int limit, Instant now, Function<List<StreamEvent>, Future<Void>> publish) {
+  public Future<Integer> publishBatch(Function<List<StreamEvent>, Future<Void>> publish) {
     return pool.withTransaction(tx -> tx.preparedQuery(TRY_LOCK).execute(Tuple.of(PUBLISHER_LOCK)).compose(lock -> {
       if (!lock.iterator().next().getBoolean("locked")) return Future.succeededFuture(0);
-      return tx.preparedQuery(UNPUBLISHED).execute(Tuple.of(limit)).compose(rs -> {
-        if (rs.size() == 0) return Future.succeededFuture(0);
+      return tx.preparedQuery(NEWLY_VISIBLE).execute().compose(rs -> {
         List<StreamEvent> events = new ArrayList<>(rs.size());
-        Long[] ids = new Long[rs.size()];
-        int i = 0;
+        String snapshot = null;
         for (Row r : rs) {
-          ids[i++] = r.getLong("id");
-          events.add(event(r.getString("tenant_id"), r.getUUID("account_id"), r));
+          snapshot = r.getString("snapshot");
+          if (r.getValue("id") != null) events.add(event(r.getString("tenant_id"), r.getUUID("account_id"), r));
         }
-        return publish.apply(events).compose(v -> mark(tx, ids, now)).map(events.size());
+        if (events.isEmpty()) return Future.succeededFuture(0); // nothing became visible: the place stays
+        String next = snapshot;
+        return publish.apply(events).compose(v -> store(tx, next)).map(events.size());
       });
     }));
   }
 
-  private static Future<Void> mark(SqlConnection tx, Long[] ids, Instant now) {
-    return tx.preparedQuery(MARK).execute(Tuple.of(utc(now)).addValue(ids)).mapEmpty();
+  private static Future<Void> store(SqlConnection tx, String snapshot) {
+    return Future.join(tx.query(NO_SYNC).execute(), tx.preparedQuery(STORE).execute(Tuple.of(snapshot))).mapEmpty();
   }
 
   /** Events of one account after {@code afterSeq}, oldest first; null when the account does not exist. */

@@ -30,10 +30,15 @@ public final class MetricsRepository {
       });
   }
 
-  /** Uses the partial index {@code events_unpublished}: cheap however long the published history. */
+  /**
+   * Committed outbox rows the publisher's stored snapshot does not see yet; on the xid index from that snapshot's
+   * xmin, so cheap however long the published history.
+   */
   public Future<OutboxBacklog> outboxBacklog() {
-    return pool.query("SELECT (SELECT created_at FROM events WHERE published_at IS NULL ORDER BY id LIMIT 1) AS oldest, "
-        + "(SELECT count(*) FROM events WHERE published_at IS NULL) AS pending").execute()
+    return pool.query("SELECT min(created_at) AS oldest, count(*) AS pending FROM events"
+        + " WHERE xid >= pg_snapshot_xmin((SELECT published FROM event_publisher))"
+        + " AND NOT pg_visible_in_snapshot(xid, (SELECT published FROM event_publisher))")
+      .execute()
       .map(rows -> {
         Row r = rows.iterator().next();
         return new OutboxBacklog(r.getOffsetDateTime("oldest") == null ? null : r.getOffsetDateTime("oldest").toInstant(),

@@ -55,7 +55,7 @@ public final class OrderCommands {
     this.legs = legs;
     this.lifecycle = lifecycle;
     this.clock = clock;
-    this.batcher = new SubmitBatcher(pool, orders, accounts, audit, outbox, clock,
+    this.batcher = new SubmitBatcher(pool, orders, accounts, legs, audit, outbox, clock,
       p -> insertAlone(p.caller(), p.req(), p.account(), p.accepted()));
   }
 
@@ -63,8 +63,15 @@ public final class OrderCommands {
     return lifecycle;
   }
 
-  /** The order just submitted and whether it is new (false: the clientOrderId was already used). */
-  public record Submitted(Order order, boolean created) {}
+  /**
+   * The order just submitted and whether it is new (false: the clientOrderId was already used); {@code legs}:
+   * the legs written with it, to be sent once it is committed (null: it is routed after its commit).
+   */
+  public record Submitted(Order order, boolean created, List<Leg> legs) {
+    public Submitted(Order order, boolean created) {
+      this(order, created, null);
+    }
+  }
 
   public Future<Submitted> submit(Caller caller, NewOrder req) {
     // the account and an earlier order with the same clientOrderId are read at once (two pooled connections)
@@ -78,7 +85,9 @@ public final class OrderCommands {
             .compose(accepted -> manualLpAvailable(req).map(accepted)) // field errors first, then the named LP
             .compose(accepted -> insert(caller, req, account, accepted))
             .onSuccess(s -> {
-              if (s.created()) lifecycle.onAccepted(s.order()); // after commit: routing never sees an uncommitted order
+              // after the commit: no LP sees an uncommitted order
+              if (s.created() && s.legs() != null) lifecycle.sendWritten(s.order(), s.legs());
+              else if (s.created()) lifecycle.onAccepted(s.order());
             })));
   }
 
@@ -120,8 +129,22 @@ public final class OrderCommands {
 
   private Future<Submitted> insert(Caller caller, NewOrder req, Account account, OrderValidator.Accepted accepted) {
     // group commit (SubmitBatcher); a position limit is re-checked under the row lock on the single path only
-    if (account.maxPositionQuantity() == null) return batcher.submit(caller, req, account, accepted);
-    return insertAlone(caller, req, account, accepted);
+    if (account.maxPositionQuantity() != null) return insertAlone(caller, req, account, accepted);
+    if (req.orderType() != OrderType.MARKET && req.orderType() != OrderType.LIMIT) {
+      return batcher.submit(caller, req, account, accepted, null); // held until its trigger: not routed now
+    }
+    // routed first, so that the legs commit with the order (the decision sees the quotes of this moment)
+    return lifecycle.decideBeforeWrite(draft(caller, req, accepted))
+      .compose(routed -> batcher.submit(caller, req, account, accepted, routed));
+  }
+
+  /** A new order as it will be written, for the routing decision taken before the write. */
+  private Order draft(Caller caller, NewOrder req, OrderValidator.Accepted accepted) {
+    Instant now = clock.instant();
+    return new Order(new UUID(0, 0), "", caller.tenant(), req.accountId(), caller.userId(), req.clientOrderId(),
+      req.instrumentId(), req.side(), req.orderType(), req.timeInForce(), req.quantity(), BigDecimal.ZERO, req.price(),
+      req.stopPrice(), req.pegOffset(), req.trailAmount(), null, req.expiryDate(), req.routingStrategy(), req.lpId(),
+      OrderStatus.PENDING, null, null, accepted.reserveAmount(), req.metadata(), 0, now, now, null, null);
   }
 
   /** One order in its own transaction: orders with a position limit, and the fallback of a failed batch. */

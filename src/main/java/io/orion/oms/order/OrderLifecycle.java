@@ -101,11 +101,7 @@ public final class OrderLifecycle {
 
   /** Routes {@code quantity} of {@code order} away from {@code excluded} LPs and sends the legs. */
   void place(Order order, Set<String> excluded, BigDecimal quantity, Retry retry) {
-    JsonObject req = new JsonObject().put("order", order.released().toBusJson()).put("quantity", quantity.toPlainString())
-      .put("excludeLps", new JsonArray(List.copyOf(excluded)));
-    vertx.eventBus().<JsonObject>request(RoutingVerticle.ROUTE, req)
-      .compose(reply -> BusResult.unwrap(reply.body()))
-      .compose(value -> fillOrKillCovered(order, quantity, value))
+    decide(order, excluded, quantity)
       .compose(value -> recordLegs(order, value))
       .onSuccess(placed -> placed.forEach(leg -> send(placed.order, leg, 1)))
       .onFailure(err -> {
@@ -119,6 +115,30 @@ public final class OrderLifecycle {
           unplaced(order, ErrorCode.NO_HEALTHY_LP, "Routing failed: " + err.getMessage());
         }
       });
+  }
+
+  /** The router's decision for {@code quantity} of the order, with a FOK order's all-or-nothing rule applied. */
+  private Future<JsonObject> decide(Order order, Set<String> excluded, BigDecimal quantity) {
+    JsonObject req = new JsonObject().put("order", order.released().toBusJson()).put("quantity", quantity.toPlainString())
+      .put("excludeLps", new JsonArray(List.copyOf(excluded)));
+    return vertx.eventBus().<JsonObject>request(RoutingVerticle.ROUTE, req)
+      .compose(reply -> BusResult.unwrap(reply.body()))
+      .compose(value -> fillOrKillCovered(order, quantity, value));
+  }
+
+  /**
+   * The decision for a new market or limit order before it is written, so that its legs, the decision and
+   * the ROUTED and SENT entries commit with the order itself (one transaction less per order: see
+   * {@link SubmitBatcher}). Null when it cannot be routed now: the order then takes the usual path after
+   * its commit ({@link #onAccepted}), which decides again and records why it could not be placed.
+   */
+  Future<JsonObject> decideBeforeWrite(Order draft) {
+    return decide(draft, Set.of(), draft.quantity()).otherwise((JsonObject) null);
+  }
+
+  /** After the commit that wrote a new order with its legs (see {@link #decideBeforeWrite}): the legs go out. */
+  void sendWritten(Order order, List<Leg> written) {
+    for (Leg leg : written) send(order, leg, 1);
   }
 
   /**
@@ -196,35 +216,44 @@ public final class OrderLifecycle {
         if (current.status().isFinal() || current.status() == OrderStatus.PENDING_CANCEL) {
           return Future.<Placed>failedFuture(new Abandoned());
         }
-        int n = counted.result();
-        Placed placed = new Placed();
-        placed.order = current;
-        Order released = current.released();
-        BigDecimal price = released.orderType() == OrderType.LIMIT ? released.price() : null;
-        // every row of the routing decision in one flight: the legs, the decision, the ROUTED and SENT entries
-        List<Future<?>> writes = new ArrayList<>();
-        List<Future<Leg>> inserted = new ArrayList<>();
         List<io.vertx.sqlclient.Tuple> auditRows = new ArrayList<>(1 + allocations.size());
-        auditRows.add(AuditLog.row(current, AuditAction.ROUTED, current.status(), current.status(),
-          new JsonObject().put("decision", decision), "system", now));
-        for (int i = 0; i < allocations.size(); i++) {
-          JsonObject a = allocations.getJsonObject(i);
-          String lpId = a.getString("lpId");
-          String clOrdId = current.orderRef() + "-" + (n + i + 1);
-          BigDecimal quantity = new BigDecimal(a.getString("quantity"));
-          Future<Leg> leg = legs.insert(tx, current, lpId, clOrdId, quantity, price, now);
-          inserted.add(leg);
-          writes.add(leg);
-          auditRows.add(sentRow(current, lpId, clOrdId, quantity, price, now));
-        }
-        writes.add(legs.insertDecision(tx, current, decision.getString("strategy", current.routingStrategy().wire()),
-          decision, now));
-        writes.add(audit.appendAll(tx, auditRows));
-        return Future.join(writes).map(v -> {
-          for (Future<Leg> l : inserted) placed.add(l.result());
+        Future<List<Leg>> written = writeLegs(legs, tx, current, counted.result(), decision, allocations, auditRows, now);
+        return Future.join(written, audit.appendAll(tx, auditRows)).map(v -> {
+          Placed placed = new Placed();
+          placed.order = current;
+          placed.addAll(written.result());
           return placed;
         });
       });
+    });
+  }
+
+  /**
+   * Writes a routing decision for {@code order}, which has had {@code n} legs: a leg per allocation (ClOrdID
+   * {@code <orderRef>-<n+1>}, ...) and the decision go out in one flight; the ROUTED and SENT audit entries are
+   * added to {@code auditRows} for the caller to write with its own.
+   */
+  static Future<List<Leg>> writeLegs(LegRepository legs, io.vertx.sqlclient.SqlConnection tx, Order order, int n, JsonObject decision,
+                                     JsonArray allocations, List<io.vertx.sqlclient.Tuple> auditRows, Instant now) {
+    Order released = order.released();
+    BigDecimal price = released.orderType() == OrderType.LIMIT ? released.price() : null;
+    List<Future<Leg>> inserted = new ArrayList<>(allocations.size());
+    auditRows.add(AuditLog.row(order, AuditAction.ROUTED, order.status(), order.status(),
+      new JsonObject().put("decision", decision), "system", now));
+    for (int i = 0; i < allocations.size(); i++) {
+      JsonObject a = allocations.getJsonObject(i);
+      String lpId = a.getString("lpId");
+      String clOrdId = order.orderRef() + "-" + (n + i + 1);
+      BigDecimal quantity = new BigDecimal(a.getString("quantity"));
+      inserted.add(legs.insert(tx, order, lpId, clOrdId, quantity, price, now));
+      auditRows.add(sentRow(order, lpId, clOrdId, quantity, price, now));
+    }
+    Future<Void> decided = legs.insertDecision(tx, order, decision.getString("strategy", order.routingStrategy().wire()),
+      decision, now);
+    return Future.join(Future.join(inserted), decided).map(v -> {
+      List<Leg> out = new ArrayList<>(inserted.size());
+      for (Future<Leg> l : inserted) out.add(l.result());
+      return out;
     });
   }
 
@@ -525,16 +554,33 @@ public final class OrderLifecycle {
 
   private static final java.util.regex.Pattern ORDER_REF = java.util.regex.Pattern.compile("ORD-\\d{8}-\\d+");
 
+  /**
+   * LP + ExecID of reports applied lately. The LP's first report of a send comes twice (in the send's reply
+   * and on the stream); the second copy is dropped here instead of costing a transaction that the primary
+   * key of execution_reports would turn into a no-op anyway. Reports of one order are applied one after
+   * another, so the copy finds the original here once it committed. Bounded: an older copy still meets the
+   * primary key.
+   */
+  private final java.util.Map<String, Boolean> recentlyApplied = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+      return size() > RECENT_REPORTS;
+    }
+  };
+  private static final int RECENT_REPORTS = 8192;
+
   /** Every execution report, from every LP: applied in arrival order for each order. */
   public void onExecution(ExecutionReport report) {
     String key = orderKey(report.clOrdId());
     Future<?> before = applying.get(key);
-    Future<ExecutionApplier.Applied> applied = before == null ? applier.apply(report)
-      : before.transform(x -> applier.apply(report));
+    Future<ExecutionApplier.Applied> applied = before == null ? applyOnce(report)
+      : before.transform(x -> applyOnce(report));
     applying.put(key, applied);
     applied.onComplete(x -> applying.remove(key, applied));
     applied.onComplete(ar -> {
-      vertx.eventBus().send(EventPublisher.NUDGE, null); // publish the outbox rows just committed
+      if (ar.succeeded() && ar.result().order() != null) {
+        vertx.eventBus().send(EventPublisher.NUDGE, null); // publish the outbox rows just committed
+      }
       if (ar.failed()) {
         log.atError().addKeyValue("lpId", report.lpId()).setCause(ar.cause()).log("Execution report {} from {} could not be applied", report.execId(), report.lpId());
         return;
@@ -548,6 +594,12 @@ public final class OrderLifecycle {
           + (a.lpText() == null ? "" : ": " + a.lpText())));
       }
     });
+  }
+
+  private Future<ExecutionApplier.Applied> applyOnce(ExecutionReport report) {
+    String id = report.lpId() + '\u0000' + report.execId();
+    if (recentlyApplied.containsKey(id)) return Future.succeededFuture(ExecutionApplier.Applied.NOTHING);
+    return applier.apply(report).onSuccess(a -> recentlyApplied.put(id, Boolean.TRUE));
   }
 
   private void applyReply(JsonObject reply) {

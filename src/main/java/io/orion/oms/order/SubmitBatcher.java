@@ -8,6 +8,8 @@ import io.orion.oms.events.Outbox;
 import io.orion.oms.validation.OrderValidator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -27,7 +29,9 @@ import java.util.function.Function;
  * order, so the submissions that arrive while earlier batches are being written wait in a queue and are then
  * written together: <b>one transaction, one commit, and one round trip per kind of statement</b> for the whole
  * batch (the order inserts, the account reservations, the audit rows, the outbox rows, each an
- * {@code executeBatch}). Each caller is answered only after the commit that holds its order, so a 201 still
+ * {@code executeBatch}; a market or limit order's legs, routing decision and ROUTED and SENT entries, decided
+ * just before it was queued, pipelined with them). Each caller is answered only after the commit that holds its
+ * order, so a 201 still
  * means durable. Nothing waits for a timer: an idle service writes a lone order at once; under load the
  * batches grow by themselves (up to {@link #MAX_BATCH}) while at most {@link #MAX_IN_FLIGHT} are being written.
  *
@@ -54,11 +58,12 @@ final class SubmitBatcher {
 
   /** An accepted submission waiting for its commit. */
   record Pending(Caller caller, NewOrder req, Account account, OrderValidator.Accepted accepted,
-                 Promise<OrderCommands.Submitted> done) {}
+                 JsonObject routed, Promise<OrderCommands.Submitted> done) {}
 
   private final Pool pool;
   private final OrderRepository orders;
   private final AccountRepository accounts;
+  private final LegRepository legs;
   private final AuditLog audit;
   private final Outbox outbox;
   private final Clock clock;
@@ -67,20 +72,23 @@ final class SubmitBatcher {
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
 
-  SubmitBatcher(Pool pool, OrderRepository orders, AccountRepository accounts, AuditLog audit, Outbox outbox,
-                Clock clock, Function<Pending, Future<OrderCommands.Submitted>> single) {
+  SubmitBatcher(Pool pool, OrderRepository orders, AccountRepository accounts, LegRepository legs, AuditLog audit,
+                Outbox outbox, Clock clock, Function<Pending, Future<OrderCommands.Submitted>> single) {
     this.pool = pool;
     this.orders = orders;
     this.accounts = accounts;
+    this.legs = legs;
     this.audit = audit;
     this.outbox = outbox;
     this.clock = clock;
     this.single = single;
   }
 
-  Future<OrderCommands.Submitted> submit(Caller caller, NewOrder req, Account account, OrderValidator.Accepted accepted) {
+  /** {@code routed}: the routing decision taken before the write, whose legs commit with the order; or null. */
+  Future<OrderCommands.Submitted> submit(Caller caller, NewOrder req, Account account, OrderValidator.Accepted accepted,
+                                         JsonObject routed) {
     Promise<OrderCommands.Submitted> done = Promise.promise();
-    queue.add(new Pending(caller, req, account, accepted, done));
+    queue.add(new Pending(caller, req, account, accepted, routed, done));
     drain();
     return done.future();
   }
@@ -104,6 +112,7 @@ final class SubmitBatcher {
     Order order;                              // inserted row; null: its clientOrderId was taken
     AccountRepository.Reservation reservation; // null: funds short
     OrderCommands.Submitted result;
+    Future<List<Leg>> written;                 // legs of the decision taken before the write, if any
     Throwable failure;
 
     Slot(Pending p) {
@@ -119,6 +128,7 @@ final class SubmitBatcher {
       .onSuccess(v -> {
         for (Slot s : slots) {
           if (s.failure != null) s.p.done().fail(s.failure);
+          else if (s.written != null) s.p.done().complete(new OrderCommands.Submitted(s.order, true, s.written.result()));
           else s.p.done().complete(s.result);
         }
       })
@@ -184,6 +194,7 @@ final class SubmitBatcher {
         List<Future<?>> figures = new ArrayList<>();
         List<Tuple> auditRows = new ArrayList<>();
         List<Tuple> eventRows = new ArrayList<>();
+        List<Future<?>> placements = new ArrayList<>();
         for (int i = 0; i < placed.size(); i++) {
           Slot s = placed.get(i);
           s.reservation = res.get(i);
@@ -195,6 +206,14 @@ final class SubmitBatcher {
             continue;
           }
           auditRows.addAll(OrderCommands.acceptedAudit(s.order, s.p.accepted(), now));
+          if (s.p.routed() != null) {
+            // the legs, the decision and the ROUTED and SENT entries of the decision taken before the write
+            JsonObject decision = s.p.routed().getJsonObject("decision");
+            JsonArray allocations = OrderLifecycle.withRestingRemainder(s.order.released(), decision,
+              s.p.routed().getJsonArray("allocations"));
+            s.written = OrderLifecycle.writeLegs(legs, tx, s.order, 0, decision, allocations, auditRows, now);
+            placements.add(s.written);
+          }
           eventRows.addAll(Outbox.rows(s.order.tenantId(), s.order.accountId(), s.reservation.lastSeq(),
             OrderCommands.acceptedEvents(s.order, s.p.account(), s.p.accepted(), s.reservation), now));
           s.result = new OrderCommands.Submitted(s.order, true);
@@ -203,7 +222,8 @@ final class SubmitBatcher {
         return orders.deleteUncommitted(tx, short_)
           .compose(x -> Future.all(figures))
           .onSuccess(x -> sameClientOrderIdAsShort(slots, short_))
-          .compose(x -> Future.join(audit.appendAll(tx, auditRows), outbox.appendAll(tx, eventRows))); // one flight
+          .compose(x -> Future.join(audit.appendAll(tx, auditRows), outbox.appendAll(tx, eventRows))) // one flight
+          .compose(x -> Future.join(placements));
       });
     }).mapEmpty();
   }

@@ -199,6 +199,27 @@ class RoutingEndToEndTest {
   }
 
   @Test
+  void aRoutableOrderIsWrittenWithItsLegAndDecisionInOneTransaction() throws Exception {
+    // resting away from the market, so no report changes the rows read below
+    JsonObject order = submit(eurusd("buy", "limit", 100_000).put("price", "1.08000"));
+    String id = order.getString("id");
+    // read at once after the 201: the leg, the decision and the ROUTED and SENT entries are already there,
+    // written by the transaction that wrote the order (the same xmin as its SUBMITTED entry)
+    try (Connection c = TestServices.jdbc(app.config().database().url()); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT (SELECT string_agg(event_type, ',' ORDER BY id) FROM execution_logs"
+           + " WHERE order_id = '" + id + "'),"
+           + " (SELECT xmin::text FROM execution_logs WHERE order_id = '" + id + "' AND event_type = 'SUBMITTED')"
+           + "   = (SELECT xmin::text FROM routing_decisions WHERE order_id = '" + id + "'),"
+           + " (SELECT count(*) FROM order_legs WHERE order_id = '" + id + "')")) {
+      rs.next();
+      assertThat(rs.getString(1)).startsWith("SUBMITTED,VALIDATED,ROUTED,SENT");
+      assertThat(rs.getBoolean(2)).as("decision written by the order's own transaction").isTrue();
+      assertThat(rs.getInt(3)).isEqualTo(1);
+    }
+    app.http.delete("/api/v1/orders/" + id, token);
+  }
+
+  @Test
   void marketSellGoesToTheHighestBid() throws Exception {
     JsonObject order = submit(eurusd("sell", "market", 50_000));
     JsonObject filled = awaitOrder(order.getString("id"), "filled");

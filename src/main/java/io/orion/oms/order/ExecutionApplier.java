@@ -72,29 +72,79 @@ public final class ExecutionApplier {
   }
 
   public Future<Applied> apply(ExecutionReport r) {
+    return applyAll(() -> List.of(r)).map(all -> all.get(0));
+  }
+
+  /**
+   * Reports of one order, applied one after another in one transaction, each as it would be alone. {@code take}
+   * is asked for them once the transaction holds its connection, so that reports which arrived while it waited
+   * for one (under load, an acknowledgement and the fill behind it) share its commit. One result per report
+   * taken, in order.
+   */
+  public Future<List<Applied>> applyAll(java.util.function.Supplier<List<ExecutionReport>> take) {
     Instant now = clock.instant();
-    OrderStatus[] before = new OrderStatus[1]; // metrics: the status the report found
+    List<OrderStatus> before = new ArrayList<>(2); // metrics: the status each report found
+    List<Applied> applied = new ArrayList<>(2);
     return pool.withTransaction(tx -> {
-      // recording the report and finding its leg go out together (pipelined on the transaction's connection)
-      Future<Boolean> recorded = legs.recordReport(tx, r, now);
-      Future<Leg> lookup = findLeg(tx, r);
-      return Future.join(recorded, lookup).compose(x -> {
-        if (!recorded.result()) return Future.succeededFuture(Applied.NOTHING);
-        Leg found = lookup.result();
-        if (found == null || !found.lpId().equals(r.lpId())) {
-          log.atWarn().addKeyValue("lpId", r.lpId()).log("Execution report {} from {} for unknown ClOrdID {}", r.execId(), r.lpId(), r.clOrdId());
-          return Future.succeededFuture(Applied.NOTHING);
-        }
-        // order first, then its leg: the lock order of cancel and modify too, so they cannot deadlock. Both are
-        // sent at once; the connection runs them in that order.
-        Future<Order> orderLocked = orders.lock(tx, found.orderId());
-        Future<Leg> legLocked = legs.lockByClOrdId(tx, found.clOrdId());
-        return Future.join(orderLocked, legLocked).compose(y -> {
-          before[0] = orderLocked.result().status();
-          return onReport(tx, orderLocked.result(), legLocked.result(), r, now);
+      Future<Void> chain = Future.succeededFuture();
+      for (ExecutionReport r : take.get()) {
+        chain = chain.compose(v -> applyIn(tx, r, now, before)).map(a -> {
+          applied.add(a);
+          return null;
         });
+      }
+      return chain;
+    }).map(v -> {
+      for (int i = 0; i < applied.size(); i++) recordLatency(before.get(i), applied.get(i).order(), now);
+      return applied;
+    });
+  }
+
+  private Future<Applied> applyIn(SqlConnection tx, ExecutionReport r, Instant now, List<OrderStatus> before) {
+    // Usually the ClOrdID is a leg's own: recording the report and locking the leg's order, then the leg, go
+    // out together (pipelined on the transaction's connection, which runs them in that order: order before
+    // leg, the lock order of cancel and modify too, so they cannot deadlock).
+    Future<Boolean> recorded = legs.recordReport(tx, r, now);
+    Future<Order> orderLocked = orders.lockByLegClOrdId(tx, r.clOrdId());
+    Future<Leg> legLocked = legs.lockByClOrdId(tx, r.clOrdId());
+    return Future.join(recorded, orderLocked, legLocked).compose(x -> {
+      Order order = orderLocked.result();
+      Leg leg = legLocked.result();
+      if (!recorded.result() || order == null || leg == null || !leg.lpId().equals(r.lpId())) {
+        return applyByAnyClOrdId(tx, r, now, before, recorded.result());
+      }
+      before.add(order.status());
+      return onReport(tx, order, leg, r, now);
+    });
+  }
+
+  /**
+   * A report whose ClOrdID is not a leg's current one (a cancel or replace request's, or a replaced leg's
+   * earlier one), or that is a duplicate or for no leg of this LP.
+   */
+  private Future<Applied> applyByAnyClOrdId(SqlConnection tx, ExecutionReport r, Instant now, List<OrderStatus> before,
+                                            boolean recorded) {
+    if (!recorded) {
+      before.add(null);
+      return Future.succeededFuture(Applied.NOTHING);
+    }
+    Future<Leg> lookup = findLeg(tx, r);
+    return lookup.compose(x -> {
+      Leg found = lookup.result();
+      if (found == null || !found.lpId().equals(r.lpId())) {
+        log.atWarn().addKeyValue("lpId", r.lpId()).log("Execution report {} from {} for unknown ClOrdID {}", r.execId(), r.lpId(), r.clOrdId());
+        before.add(null);
+        return Future.succeededFuture(Applied.NOTHING);
+      }
+      // order first, then its leg: the lock order of cancel and modify too, so they cannot deadlock. Both are
+      // sent at once; the connection runs them in that order.
+      Future<Order> orderLocked = orders.lock(tx, found.orderId());
+      Future<Leg> legLocked = legs.lockByClOrdId(tx, found.clOrdId());
+      return Future.join(orderLocked, legLocked).compose(y -> {
+        before.add(orderLocked.result().status());
+        return onReport(tx, orderLocked.result(), legLocked.result(), r, now);
       });
-    }).onSuccess(a -> recordLatency(before[0], a.order(), now));
+    });
   }
 
   /** Metrics only, after the commit: the first acknowledgement (pending to anything live) and the fill. */

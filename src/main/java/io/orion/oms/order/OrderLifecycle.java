@@ -538,12 +538,14 @@ public final class OrderLifecycle {
   }
 
   /**
-   * Reports of one order still being applied, by order: the next one waits for them. Transactions of
-   * one order would otherwise race for its row lock, and an IOC's CANCELED could be applied before the
-   * TRADE that came first, closing the order and losing the fill. Touched on the order verticle's
+   * Reports of one order waiting or being applied, by order. An order's reports are applied one round at a
+   * time, in arrival order: transactions of one order would otherwise race for its row lock, and an IOC's
+   * CANCELED could be applied before the TRADE that came first, closing the order and losing the fill. A round
+   * takes every report of the order that has arrived by the time its transaction has a connection, so under
+   * load an acknowledgement and the fill right behind it share one commit. Touched on the order verticle's
    * event loop only.
    */
-  private final java.util.Map<String, Future<?>> applying = new java.util.HashMap<>();
+  private final java.util.Map<String, java.util.ArrayDeque<ExecutionReport>> applying = new java.util.HashMap<>();
 
   /** The order a ClOrdID belongs to: every ClOrdID of an order starts with its order ref. */
   static String orderKey(String clOrdId) {
@@ -556,8 +558,8 @@ public final class OrderLifecycle {
 
   /**
    * LP + ExecID of reports applied lately. The LP's first report of a send comes twice (in the send's reply
-   * and on the stream); the second copy is dropped here instead of costing a transaction that the primary
-   * key of execution_reports would turn into a no-op anyway. Reports of one order are applied one after
+   * and on the stream); the copy is dropped here instead of costing work that the primary key of
+   * execution_reports would turn into a no-op anyway. Reports of one order are applied one round after
    * another, so the copy finds the original here once it committed. Bounded: an older copy still meets the
    * primary key.
    */
@@ -572,34 +574,93 @@ public final class OrderLifecycle {
   /** Every execution report, from every LP: applied in arrival order for each order. */
   public void onExecution(ExecutionReport report) {
     String key = orderKey(report.clOrdId());
-    Future<?> before = applying.get(key);
-    Future<ExecutionApplier.Applied> applied = before == null ? applyOnce(report)
-      : before.transform(x -> applyOnce(report));
-    applying.put(key, applied);
-    applied.onComplete(x -> applying.remove(key, applied));
-    applied.onComplete(ar -> {
-      if (ar.succeeded() && ar.result().order() != null) {
-        vertx.eventBus().send(EventPublisher.NUDGE, null); // publish the outbox rows just committed
-      }
-      if (ar.failed()) {
-        log.atError().addKeyValue("lpId", report.lpId()).setCause(ar.cause()).log("Execution report {} from {} could not be applied", report.execId(), report.lpId());
-        return;
-      }
-      ExecutionApplier.Applied a = ar.result();
-      // the trigger verticle re-prices working pegged orders: it must see them working, and their new price
-      if (a.order() != null && a.order().orderType() == OrderType.PEGGED) heldChanged(a.order());
-      if (a.order() != null && a.unplaced().signum() > 0) {
-        meters.counter("orion.routing.failovers", "lp", report.lpId(), "cause", "rejected").increment();
-        reroute(a.order().id(), a.unplaced(), new Retry(ErrorCode.LP_REJECTED, "Rejected by " + report.lpId()
-          + (a.lpText() == null ? "" : ": " + a.lpText())));
-      }
-    });
+    java.util.ArrayDeque<ExecutionReport> queued = applying.get(key);
+    if (queued != null) {
+      queued.add(report); // the round under way takes it, or the next one
+      return;
+    }
+    queued = new java.util.ArrayDeque<>(2);
+    queued.add(report);
+    applying.put(key, queued);
+    applyRound(key, queued);
   }
 
-  private Future<ExecutionApplier.Applied> applyOnce(ExecutionReport report) {
-    String id = report.lpId() + '\u0000' + report.execId();
-    if (recentlyApplied.containsKey(id)) return Future.succeededFuture(ExecutionApplier.Applied.NOTHING);
-    return applier.apply(report).onSuccess(a -> recentlyApplied.put(id, Boolean.TRUE));
+  private static String reportId(ExecutionReport r) {
+    return r.lpId() + '\u0000' + r.execId();
+  }
+
+  /** One transaction for the order's reports queued by the time it has a connection; then the next round. */
+  private void applyRound(String key, java.util.ArrayDeque<ExecutionReport> queued) {
+    queued.removeIf(r -> recentlyApplied.containsKey(reportId(r)));
+    if (queued.isEmpty()) {
+      applying.remove(key);
+      return;
+    }
+    List<ExecutionReport> taken = new ArrayList<>(queued.size());
+    applier.applyAll(() -> {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (ExecutionReport r; (r = queued.poll()) != null; ) {
+          if (!recentlyApplied.containsKey(reportId(r)) && ids.add(reportId(r))) taken.add(r);
+        }
+        return taken;
+      })
+      .transform(ar -> {
+        if (ar.succeeded()) return Future.succeededFuture(results(ar.result()));
+        if (taken.size() > 1) return applyOneByOne(taken); // rolled back: alone, only the one at fault fails
+        if (taken.isEmpty()) { // failed before it took anything (no connection): they fail as they are
+          for (ExecutionReport r; (r = queued.poll()) != null; ) taken.add(r);
+        }
+        List<Future<ExecutionApplier.Applied>> failed = new ArrayList<>(taken.size());
+        for (int i = 0; i < taken.size(); i++) failed.add(Future.failedFuture(ar.cause()));
+        return Future.succeededFuture(failed);
+      })
+      .onComplete(ar -> {
+        List<Future<ExecutionApplier.Applied>> results = ar.result();
+        boolean committed = false;
+        for (int i = 0; i < taken.size(); i++) {
+          committed |= afterApplied(taken.get(i), results.get(i));
+        }
+        if (committed) vertx.eventBus().send(EventPublisher.NUDGE, null); // publish the outbox rows just committed
+        applyRound(key, queued);
+      });
+  }
+
+  private static List<Future<ExecutionApplier.Applied>> results(List<ExecutionApplier.Applied> applied) {
+    List<Future<ExecutionApplier.Applied>> out = new ArrayList<>(applied.size());
+    for (ExecutionApplier.Applied a : applied) out.add(Future.succeededFuture(a));
+    return out;
+  }
+
+  /** Each report in a transaction of its own, one after another. */
+  private Future<List<Future<ExecutionApplier.Applied>>> applyOneByOne(List<ExecutionReport> reports) {
+    List<Future<ExecutionApplier.Applied>> out = new ArrayList<>(reports.size());
+    Future<Void> chain = Future.succeededFuture();
+    for (ExecutionReport r : reports) {
+      chain = chain.transform(x -> applier.apply(r).transform(ar -> {
+        out.add(ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause()));
+        return Future.<Void>succeededFuture();
+      }));
+    }
+    return chain.map(out);
+  }
+
+  /** What follows a report's transaction; true if it committed a change. */
+  private boolean afterApplied(ExecutionReport report, Future<ExecutionApplier.Applied> result) {
+    if (result.failed()) {
+      log.atError().addKeyValue("lpId", report.lpId()).setCause(result.cause()).log("Execution report {} from {} could not be applied", report.execId(), report.lpId());
+      return false;
+    }
+    recentlyApplied.put(reportId(report), Boolean.TRUE);
+    ExecutionApplier.Applied a = result.result();
+    if (a.order() == null) return false;
+    // the trigger verticle re-prices working pegged orders: it must see them working, and their new price
+    if (a.order().orderType() == OrderType.PEGGED) heldChanged(a.order());
+    if (a.unplaced().signum() > 0) {
+      meters.counter("orion.routing.failovers", "lp", report.lpId(), "cause", "rejected").increment();
+      reroute(a.order().id(), a.unplaced(), new Retry(ErrorCode.LP_REJECTED, "Rejected by " + report.lpId()
+        + (a.lpText() == null ? "" : ": " + a.lpText())));
+    }
+    return true;
   }
 
   private void applyReply(JsonObject reply) {

@@ -67,6 +67,8 @@ public final class OrderRepository {
       reject_reason = $7, version = version + 1, updated_at = $8
     WHERE id = $1 RETURNING *""";
   private static final String LOCK_BY_ID = "SELECT * FROM orders WHERE id = $1 FOR NO KEY UPDATE";
+  private static final String LOCK_BY_LEG = """
+    SELECT * FROM orders WHERE id = (SELECT order_id FROM order_legs WHERE cl_ord_id = $1) FOR NO KEY UPDATE""";
   private static final String FILLS =
     "SELECT * FROM fills WHERE order_id = $1 ORDER BY executed_at, id";
   private static final String MODIFICATIONS =
@@ -186,6 +188,11 @@ public final class OrderRepository {
   /** Inside a transaction: the order row locked, for the lifecycle (no caller: the LP or the service acts). */
   public Future<Order> lock(SqlClient tx, UUID id) {
     return tx.preparedQuery(LOCK_BY_ID).execute(Tuple.of(id)).map(OrderRepository::first);
+  }
+
+  /** Locks the order of the leg whose current ClOrdID is {@code clOrdId}; null if no leg has it. */
+  public Future<Order> lockByLegClOrdId(SqlClient tx, String clOrdId) {
+    return tx.preparedQuery(LOCK_BY_LEG).execute(Tuple.of(clOrdId)).map(OrderRepository::first);
   }
 
   /** Writes the state fields of {@code o} (status, fills, held funds, reject) and bumps the version. */

@@ -600,7 +600,8 @@ public final class OrderLifecycle {
     applier.applyAll(() -> {
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (ExecutionReport r; (r = queued.poll()) != null; ) {
-          if (!recentlyApplied.containsKey(reportId(r)) && ids.add(reportId(r))) taken.add(r);
+          String id = reportId(r);
+          if (!recentlyApplied.containsKey(id) && ids.add(id)) taken.add(r); // a copy queued twice goes once
         }
         return taken;
       })

@@ -14,6 +14,15 @@ import java.util.UUID;
 public final class PositionRepository {
   private static final String LOCK = """
     SELECT * FROM positions WHERE account_id = $1 AND instrument_id = $2 FOR NO KEY UPDATE""";
+  /** The position of the order a leg belongs to, locked; no row if the position has none yet. */
+  private static final String LOCK_BY_LEG = """
+    SELECT p.* FROM order_legs l JOIN orders o ON o.id = l.order_id
+      JOIN positions p ON p.account_id = o.account_id AND p.instrument_id = o.instrument_id
+    WHERE l.cl_ord_id = $1 FOR NO KEY UPDATE OF p""";
+  /** A flat row to lock where there is none yet, so that two first fills of a position cannot both start from flat. */
+  private static final String CREATE_FLAT = """
+    INSERT INTO positions (account_id, instrument_id, tenant_id, quantity, realized_pnl, version, updated_at)
+    VALUES ($1, $2, $3, 0, 0, 0, $4) ON CONFLICT (account_id, instrument_id) DO NOTHING""";
   private static final String UPSERT = """
     INSERT INTO positions (account_id, instrument_id, tenant_id, quantity, average_price, realized_pnl, version, updated_at)
     VALUES ($1, $2, $3, $4, $5, $6, 0, $7)
@@ -31,9 +40,23 @@ public final class PositionRepository {
     });
   }
 
-  public Future<Position> lock(SqlClient tx, UUID accountId, String instrumentId) {
-    return tx.preparedQuery(LOCK).execute(Tuple.of(accountId, instrumentId)).map(rs -> rs.size() == 0
+  /** The position, locked (created flat first if it has no row yet). */
+  public Future<Position> lock(SqlClient tx, String tenant, UUID accountId, String instrumentId, Instant now) {
+    // both sent at once; the connection runs them in order, and the insert waits for a concurrent one's commit
+    Future<Object> created = tx.preparedQuery(CREATE_FLAT).execute(Tuple.of(accountId, instrumentId, tenant,
+      OffsetDateTime.ofInstant(now, ZoneOffset.UTC))).map(rs -> null);
+    Future<Position> locked = tx.preparedQuery(LOCK).execute(Tuple.of(accountId, instrumentId)).map(rs -> rs.size() == 0
       ? Position.flat(accountId, instrumentId) : fromRow(rs.iterator().next()));
+    return Future.join(created, locked).map(x -> locked.result());
+  }
+
+  /**
+   * The position of the order that leg {@code clOrdId} belongs to, locked; null when it has no row yet (then
+   * {@link #lock} creates it). Sent with the locks of the order and the leg: the usual fill needs no more.
+   */
+  public Future<Position> lockByLegClOrdId(SqlClient tx, String clOrdId) {
+    return tx.preparedQuery(LOCK_BY_LEG).execute(Tuple.of(clOrdId))
+      .map(rs -> rs.size() == 0 ? null : fromRow(rs.iterator().next()));
   }
 
   public Future<Void> save(SqlClient tx, String tenant, Position p, Instant now) {

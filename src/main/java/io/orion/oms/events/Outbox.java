@@ -18,9 +18,14 @@ import java.util.UUID;
  * complete, ordered record that subscribers replay from.
  */
 public final class Outbox {
+  /**
+   * All rows in one statement (one execution on the server however many rows, where a batch of single-row
+   * inserts costs one each). Ids are drawn in array order, so they follow the seqs as the rows were given.
+   */
   private static final String INSERT = """
     INSERT INTO events (tenant_id, account_id, seq, event_type, payload, created_at)
-    VALUES ($1, $2, $3, $4, $5, $6)""";
+    SELECT t, a, s, e, p::jsonb, c
+    FROM unnest($1::text[], $2::uuid[], $3::int8[], $4::text[], $5::text[], $6::timestamptz[]) AS u(t, a, s, e, p, c)""";
 
   /** One event to append; {@code payload} is the public view (never routing or LP internals). */
   public record Event(String type, JsonObject payload) {}
@@ -51,6 +56,22 @@ public final class Outbox {
    */
   public Future<Void> appendAll(SqlClient tx, List<Tuple> rows) {
     if (rows.isEmpty()) return Future.succeededFuture();
-    return tx.preparedQuery(INSERT).executeBatch(rows).mapEmpty();
+    int n = rows.size();
+    String[] tenants = new String[n];
+    UUID[] accounts = new UUID[n];
+    Long[] seqs = new Long[n];
+    String[] types = new String[n];
+    String[] payloads = new String[n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      Tuple r = rows.get(i);
+      tenants[i] = r.getString(0);
+      accounts[i] = r.getUUID(1);
+      seqs[i] = r.getLong(2);
+      types[i] = r.getString(3);
+      payloads[i] = ((JsonObject) r.getValue(4)).encode();
+      at[i] = r.getOffsetDateTime(5);
+    }
+    return tx.preparedQuery(INSERT).execute(Tuple.of(tenants, accounts, seqs, types, payloads, at)).mapEmpty();
   }
 }

@@ -13,6 +13,13 @@ public final class AuditLog {
   private static final String INSERT = """
     INSERT INTO execution_logs (tenant_id, order_id, account_id, event_type, from_status, to_status, details, actor,
       created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
+  /** Many rows in one statement: one execution on the server, where a batch of single-row inserts costs one each. */
+  private static final String INSERT_ALL = """
+    INSERT INTO execution_logs (tenant_id, order_id, account_id, event_type, from_status, to_status, details, actor,
+      created_at)
+    SELECT t, o, a, e, f, s, d::jsonb, w, c
+    FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+      $9::timestamptz[]) AS u(t, o, a, e, f, s, d, w, c)""";
 
   /** One audit row for {@link #appendAll}. */
   public static Tuple row(Order order, AuditAction action, OrderStatus from, OrderStatus to, JsonObject details,
@@ -24,7 +31,32 @@ public final class AuditLog {
   /** Group commit: many audit rows, of any orders, in one round trip ({@code executeBatch}). */
   public Future<Void> appendAll(SqlClient tx, java.util.List<Tuple> rows) {
     if (rows.isEmpty()) return Future.succeededFuture();
-    return tx.preparedQuery(INSERT).executeBatch(rows).mapEmpty();
+    if (rows.size() == 1) return tx.preparedQuery(INSERT).execute(rows.get(0)).mapEmpty();
+    int n = rows.size();
+    String[] tenants = new String[n];
+    UUID[] orders = new UUID[n];
+    UUID[] accounts = new UUID[n];
+    String[] types = new String[n];
+    String[] from = new String[n];
+    String[] to = new String[n];
+    String[] details = new String[n];
+    String[] actors = new String[n];
+    java.time.OffsetDateTime[] at = new java.time.OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      Tuple r = rows.get(i);
+      tenants[i] = r.getString(0);
+      orders[i] = r.getUUID(1);
+      accounts[i] = r.getUUID(2);
+      types[i] = r.getString(3);
+      from[i] = r.getString(4);
+      to[i] = r.getString(5);
+      Object d = r.getValue(6);
+      details[i] = d == null ? null : ((JsonObject) d).encode();
+      actors[i] = r.getString(7);
+      at[i] = r.getOffsetDateTime(8);
+    }
+    return tx.preparedQuery(INSERT_ALL).execute(Tuple.of(tenants, orders, accounts, types, from, to, details, actors, at))
+      .mapEmpty();
   }
 
   public Future<Void> append(SqlClient tx, Order order, AuditAction action, OrderStatus from, OrderStatus to,

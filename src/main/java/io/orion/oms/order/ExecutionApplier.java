@@ -104,16 +104,22 @@ public final class ExecutionApplier {
     // Usually the ClOrdID is a leg's own: recording the report and locking the leg's order, then the leg, go
     // out together (pipelined on the transaction's connection, which runs them in that order: order before
     // leg, the lock order of cancel and modify too, so they cannot deadlock).
+    // A fill's position lock goes with them (order → leg → position, the lock order of every writer).
     Future<Boolean> recorded = legs.recordReport(tx, r, now);
     Future<Order> orderLocked = orders.lockByLegClOrdId(tx, r.clOrdId());
     Future<Leg> legLocked = legs.lockByClOrdId(tx, r.clOrdId());
-    return Future.join(recorded, orderLocked, legLocked).compose(x -> {
+    Future<Position> positionLocked = r.kind() == ExecutionReport.Kind.TRADE
+      ? positions.lockByLegClOrdId(tx, r.clOrdId()) : Future.succeededFuture();
+    return Future.join(recorded, orderLocked, legLocked, positionLocked).compose(x -> {
       Order order = orderLocked.result();
       Leg leg = legLocked.result();
       if (!recorded.result() || order == null || leg == null || !leg.lpId().equals(r.lpId())) {
         return applyByAnyClOrdId(tx, r, now, before, recorded.result());
       }
       before.add(order.status());
+      if (r.kind() == ExecutionReport.Kind.TRADE) {
+        return trade(tx, order, leg, r, r.lastQty(), r.lastPx(), now, positionLocked.result());
+      }
       return onReport(tx, order, leg, r, now);
     });
   }
@@ -173,7 +179,7 @@ public final class ExecutionApplier {
   private Future<Applied> onReport(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
     return switch (r.kind()) {
       case NEW, PENDING_CANCEL, PENDING_REPLACE -> acknowledged(tx, order, leg, r, now);
-      case TRADE -> trade(tx, order, leg, r, r.lastQty(), r.lastPx(), now);
+      case TRADE -> trade(tx, order, leg, r, r.lastQty(), r.lastPx(), now, null);
       case CANCELED, EXPIRED -> legClosed(tx, order, leg, r, now);
       case REJECTED -> r.clOrdId().equals(leg.clOrdId()) ? rejected(tx, order, leg, r, now)
         : requestRefused(tx, order, leg, r, now);
@@ -195,15 +201,23 @@ public final class ExecutionApplier {
     return Future.join(savedLeg, saved).map(v -> new Applied(saved.result(), savedLeg.result(), BigDecimal.ZERO, null));
   }
 
+  /**
+   * A fill: booked with the leg, the position, the order and the account in one flight, then its audit entry and
+   * events. {@code positionOrNull}: the position, locked already (null: locked here, created flat if new).
+   */
   private Future<Applied> trade(SqlConnection tx, Order order, Leg leg, ExecutionReport r, BigDecimal qtyIn,
-                                BigDecimal px, Instant now) {
+                                BigDecimal px, Instant now, Position positionOrNull) {
     BigDecimal qty = qtyIn.min(leg.remaining()).min(order.remainingQuantity());
     if (qty.signum() <= 0) {
       Logs.orderLeg(log.atError(), order, leg).log("Overfill ignored: {} on leg {} (order {}) has no quantity left", r.execId(), leg.clOrdId(), order.orderRef());
       return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
     }
-    return currency(tx, order).compose(ccy -> legs.insertFill(tx, order, r, qty, px, BigDecimal.ZERO, ccy, now).compose(fillId -> {
-      if (fillId == null) return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
+    Future<String> currency = currency(tx, order);
+    Future<Position> locked = positionOrNull != null ? Future.succeededFuture(positionOrNull)
+      : positions.lock(tx, order.tenantId(), order.accountId(), order.instrumentId(), now);
+    return Future.join(currency, locked).compose(x -> {
+      String ccy = currency.result();
+      UUID fillId = UUID.randomUUID();
       BigDecimal legFilled = leg.filledQuantity().add(qty);
       Leg.Status legStatus = legFilled.compareTo(leg.quantity()) == 0 ? Leg.Status.FILLED : Leg.Status.PARTIALLY_FILLED;
       if (waiting(leg) && legStatus != Leg.Status.FILLED) legStatus = leg.status();
@@ -221,28 +235,26 @@ public final class ExecutionApplier {
       Order next = order.withState(status, filled, average(order.averagePrice(), order.filledQuantity(), px, qty),
         order.reservedAmount().subtract(release), null, null);
       BigDecimal signed = order.side() == Side.BUY ? qty : qty.negate();
-      // the leg's new state and the position lock in one flight; then the position, order and account together
+      Position before = locked.result();
+      Position after = before.apply(signed, px);
+      List<Outbox.Event> extra = new ArrayList<>();
+      extra.add(new Outbox.Event("trade.executed", new JsonObject().put("fillId", fillId.toString())
+        .put("orderId", order.id().toString()).put("orderRef", order.orderRef())
+        .put("clientId", order.accountId().toString()).put("instrumentId", order.instrumentId())
+        .put("side", order.side().wire()).put("quantity", qty).put("price", px).put("fee", BigDecimal.ZERO)
+        .put("executedAt", (r.transactTime() == null ? now : r.transactTime()).toString())));
+      extra.add(new Outbox.Event(positionEvent(before, after), after.toApiJson()));
+      // all sent at once (the report was recorded new, so its fill is too: LP + ExecID is unique in both)
+      Future<Boolean> booked = legs.insertFill(tx, fillId, order, r, qty, px, BigDecimal.ZERO, ccy, now);
       Future<Leg> legSaved = legs.update(tx, newLeg, now);
-      Future<Position> locked = positions.lock(tx, order.accountId(), order.instrumentId());
-      return Future.join(legSaved, locked)
-        .compose(x -> {
-          Position before = locked.result();
-          Position after = before.apply(signed, px);
-          List<Outbox.Event> extra = new ArrayList<>();
-          extra.add(new Outbox.Event("trade.executed", new JsonObject().put("fillId", fillId.toString())
-            .put("orderId", order.id().toString()).put("orderRef", order.orderRef())
-            .put("clientId", order.accountId().toString()).put("instrumentId", order.instrumentId())
-            .put("side", order.side().wire()).put("quantity", qty).put("price", px).put("fee", BigDecimal.ZERO)
-            .put("executedAt", (r.transactTime() == null ? now : r.transactTime()).toString())));
-          extra.add(new Outbox.Event(positionEvent(before, after), after.toApiJson()));
-          Future<Void> positionSaved = positions.save(tx, order.tenantId(), after, now);
-          Future<Order> saved = settleAndSave(tx, order, next, complete ? "order.filled" : "order.partially_filled",
-            extra, cash, release, r, now, new JsonObject().put("fillId", fillId.toString()).put("lpId", r.lpId())
-              .put("execId", r.execId()).put("quantity", qty).put("price", px), null);
-          return Future.join(positionSaved, saved).map(v -> saved.result());
-        })
-        .compose(o -> closeIfDone(tx, o, newLeg, now));
-    }));
+      Future<Void> positionSaved = positions.save(tx, order.tenantId(), after, now);
+      Future<Order> saved = settleAndSave(tx, order, next, complete ? "order.filled" : "order.partially_filled",
+        extra, cash, release, r, now, new JsonObject().put("fillId", fillId.toString()).put("lpId", r.lpId())
+          .put("execId", r.execId()).put("quantity", qty).put("price", px), null);
+      return Future.join(booked, legSaved, positionSaved, saved).compose(y -> booked.result()
+        ? closeIfDone(tx, saved.result(), newLeg, now)
+        : Future.failedFuture(new IllegalStateException("Fill " + r.lpId() + "/" + r.execId() + " is booked already")));
+    });
   }
 
   /** The LP cancelled or expired the leg (on our request, or its own: an IOC remainder). */
@@ -421,7 +433,7 @@ public final class ExecutionApplier {
     if (missing.signum() > 0 && r.avgPx() != null) {
       BigDecimal known = leg.averagePrice() == null ? BigDecimal.ZERO : leg.averagePrice().multiply(leg.filledQuantity());
       BigDecimal px = r.avgPx().multiply(cum).subtract(known).divide(missing, 10, RoundingMode.HALF_EVEN).stripTrailingZeros();
-      filled = trade(tx, order, leg, r, missing, px, now);
+      filled = trade(tx, order, leg, r, missing, px, now, null);
     }
     return filled.compose(a -> {
       Order o = a.order() == null ? order : a.order();

@@ -20,6 +20,11 @@ public final class LegRepository {
   private static final String INSERT = """
     INSERT INTO order_legs (id, order_id, tenant_id, lp_id, cl_ord_id, quantity, price, status, created_at, updated_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent', $8, $8) RETURNING *""";
+  /** Many legs in one statement (one execution on the server, where a batch of single-row inserts costs one each). */
+  private static final String INSERT_ALL = """
+    INSERT INTO order_legs (id, order_id, tenant_id, lp_id, cl_ord_id, quantity, price, status, created_at, updated_at)
+    SELECT i, o, t, l, c, q::numeric, p::numeric, 'sent', $8, $8
+    FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(i, o, t, l, c, q, p)""";
   private static final String BY_ORDER = "SELECT * FROM order_legs WHERE order_id = $1 ORDER BY created_at, cl_ord_id";
   private static final String LOCK_BY_CL_ORD_ID = "SELECT * FROM order_legs WHERE cl_ord_id = $1 FOR NO KEY UPDATE";
   private static final String BY_CL_ORD_ID = "SELECT * FROM order_legs WHERE cl_ord_id = $1";
@@ -39,8 +44,9 @@ public final class LegRepository {
     INSERT INTO fills (id, order_id, tenant_id, account_id, lp_id, lp_exec_id, quantity, price, fee, fee_currency,
       executed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
     ON CONFLICT (lp_id, lp_exec_id) DO NOTHING RETURNING id""";
-  private static final String INSERT_DECISION = """
-    INSERT INTO routing_decisions (order_id, tenant_id, strategy, decision, created_at) VALUES ($1, $2, $3, $4, $5)""";
+  private static final String INSERT_DECISIONS = """
+    INSERT INTO routing_decisions (order_id, tenant_id, strategy, decision, created_at)
+    SELECT o, t, s, d::jsonb, $5 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(o, t, s, d)""";
   private static final String OPEN_LEGS = """
     SELECT * FROM order_legs WHERE status IN ('new', 'sent', 'unknown', 'working', 'partially_filled', 'pending_cancel',
       'pending_replace') AND updated_at < $1 ORDER BY updated_at LIMIT $2""";
@@ -49,6 +55,38 @@ public final class LegRepository {
                             BigDecimal price, Instant now) {
     return tx.preparedQuery(INSERT).execute(Tuple.from(new Object[]{UUID.randomUUID(), order.id(), order.tenantId(),
       lpId, clOrdId, quantity, price, OrderRepository.utc(now)})).map(rs -> fromRow(rs.iterator().next()));
+  }
+
+  /**
+   * New legs (status sent, nothing filled) of orders of tenant {@code tenants[i]}, written in one statement;
+   * {@code legs} as {@link #fresh} made them.
+   */
+  public Future<Void> insertAll(SqlClient tx, List<Leg> legs, List<String> tenants, Instant now) {
+    if (legs.isEmpty()) return Future.succeededFuture();
+    int n = legs.size();
+    UUID[] ids = new UUID[n];
+    UUID[] orders = new UUID[n];
+    String[] lps = new String[n];
+    String[] clOrdIds = new String[n];
+    String[] quantities = new String[n];
+    String[] prices = new String[n];
+    for (int i = 0; i < n; i++) {
+      Leg l = legs.get(i);
+      ids[i] = l.id();
+      orders[i] = l.orderId();
+      lps[i] = l.lpId();
+      clOrdIds[i] = l.clOrdId();
+      quantities[i] = l.quantity().toPlainString();
+      prices[i] = l.price() == null ? null : l.price().toPlainString();
+    }
+    return tx.preparedQuery(INSERT_ALL).execute(Tuple.from(new Object[]{ids, orders, tenants.toArray(new String[0]), lps,
+      clOrdIds, quantities, prices, OrderRepository.utc(now)})).mapEmpty();
+  }
+
+  /** A leg as {@link #insertAll} writes it: sent, nothing filled yet. */
+  public static Leg fresh(UUID orderId, String lpId, String clOrdId, BigDecimal quantity, BigDecimal price) {
+    return new Leg(UUID.randomUUID(), orderId, lpId, clOrdId, null, quantity, price, BigDecimal.ZERO, null,
+      Leg.Status.SENT, 0, null);
   }
 
   /** How many legs the order has had: the next leg's ClOrdID suffix. */
@@ -85,18 +123,37 @@ public final class LegRepository {
       LpMessages.toJson(r), OrderRepository.utc(now))).map(rs -> rs.size() > 0);
   }
 
-  /** The fill's id, or null if this LP + ExecID was already applied. */
-  public Future<UUID> insertFill(SqlClient tx, Order o, ExecutionReport r, BigDecimal qty, BigDecimal px, BigDecimal fee,
-                                 String feeCurrency, Instant now) {
+  /** Books fill {@code id}; false if this LP + ExecID was already booked. */
+  public Future<Boolean> insertFill(SqlClient tx, UUID id, Order o, ExecutionReport r, BigDecimal qty, BigDecimal px,
+                                    BigDecimal fee, String feeCurrency, Instant now) {
     Instant at = r.transactTime() == null ? now : r.transactTime();
-    return tx.preparedQuery(INSERT_FILL).execute(Tuple.from(new Object[]{UUID.randomUUID(), o.id(), o.tenantId(),
+    return tx.preparedQuery(INSERT_FILL).execute(Tuple.from(new Object[]{id, o.id(), o.tenantId(),
         o.accountId(), r.lpId(), r.execId(), qty, px, fee, feeCurrency, OrderRepository.utc(at),
         OrderRepository.utc(now)}))
-      .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getUUID("id"));
+      .map(rs -> rs.size() > 0);
   }
 
-  public Future<Void> insertDecision(SqlClient tx, Order o, String strategy, JsonObject decision, Instant now) {
-    return tx.preparedQuery(INSERT_DECISION).execute(Tuple.of(o.id(), o.tenantId(), strategy, decision,
+  /** One routing decision's row for {@link #insertDecisions}. */
+  public static Tuple decisionRow(Order o, String strategy, JsonObject decision) {
+    return Tuple.of(o.id(), o.tenantId(), strategy, decision);
+  }
+
+  /** Routing decisions, of any orders, in one statement. */
+  public Future<Void> insertDecisions(SqlClient tx, List<Tuple> rows, Instant now) {
+    if (rows.isEmpty()) return Future.succeededFuture();
+    int n = rows.size();
+    UUID[] orders = new UUID[n];
+    String[] tenants = new String[n];
+    String[] strategies = new String[n];
+    String[] decisions = new String[n];
+    for (int i = 0; i < n; i++) {
+      Tuple r = rows.get(i);
+      orders[i] = r.getUUID(0);
+      tenants[i] = r.getString(1);
+      strategies[i] = r.getString(2);
+      decisions[i] = ((JsonObject) r.getValue(3)).encode();
+    }
+    return tx.preparedQuery(INSERT_DECISIONS).execute(Tuple.of(orders, tenants, strategies, decisions,
       OrderRepository.utc(now))).mapEmpty();
   }
 

@@ -74,13 +74,11 @@ public final class OrderCommands {
   }
 
   public Future<Submitted> submit(Caller caller, NewOrder req) {
-    // the account and an earlier order with the same clientOrderId are read at once (two pooled connections)
-    Future<Account> tradable = tradableAccount(caller, req.accountId());
-    Future<Order> earlier = existingByClientOrderId(req);
-    return tradable
-      .compose(account -> earlier
-        .compose(existing -> existing != null
-          ? Future.succeededFuture(new Submitted(existing, false))
+    // one read: the account, and an earlier order with the same clientOrderId
+    return accounts.findForSubmission(caller, req.accountId(), req.clientOrderId())
+      .compose(found -> tradable(caller, req.accountId(), found.account())
+        .compose(account -> found.orderWithClientOrderId() != null
+          ? orders.findByClientOrderId(pool, req.accountId(), req.clientOrderId()).map(o -> new Submitted(o, false))
           : validate(req, account)
             .compose(accepted -> manualLpAvailable(req).map(accepted)) // field errors first, then the named LP
             .compose(accepted -> insert(caller, req, account, accepted))
@@ -99,21 +97,14 @@ public final class OrderCommands {
   }
 
   /** Only the owner, holding the trader role, trades an account; others get 404 (not visible) or 403. */
-  private Future<Account> tradableAccount(Caller caller, UUID accountId) {
-    return accounts.findVisible(caller, accountId).compose(account -> {
-      if (account == null) {
-        return failed(Problem.of(ErrorCode.ACCOUNT_NOT_FOUND, "No account " + accountId));
-      }
-      if (!caller.has(Role.TRADER) || !account.ownerId().equals(caller.userId())) {
-        return failed(Problem.of(ErrorCode.FORBIDDEN, "Only the account's owner with the trader role may trade it"));
-      }
-      return Future.succeededFuture(account);
-    });
-  }
-
-  private Future<Order> existingByClientOrderId(NewOrder req) {
-    return req.clientOrderId() == null ? Future.succeededFuture()
-      : orders.findByClientOrderId(pool, req.accountId(), req.clientOrderId());
+  private Future<Account> tradable(Caller caller, UUID accountId, Account account) {
+    if (account == null) {
+      return failed(Problem.of(ErrorCode.ACCOUNT_NOT_FOUND, "No account " + accountId));
+    }
+    if (!caller.has(Role.TRADER) || !account.ownerId().equals(caller.userId())) {
+      return failed(Problem.of(ErrorCode.FORBIDDEN, "Only the account's owner with the trader role may trade it"));
+    }
+    return Future.succeededFuture(account);
   }
 
   private Future<OrderValidator.Accepted> validate(NewOrder req, Account account) {

@@ -228,16 +228,20 @@ public final class OrderLifecycle {
     });
   }
 
+  /** The legs of a routing decision, and the decision's row for {@link LegRepository#insertDecisions}. */
+  record Placement(List<Leg> legs, io.vertx.sqlclient.Tuple decision) {}
+
   /**
-   * Writes a routing decision for {@code order}, which has had {@code n} legs: a leg per allocation (ClOrdID
-   * {@code <orderRef>-<n+1>}, ...) and the decision go out in one flight; the ROUTED and SENT audit entries are
-   * added to {@code auditRows} for the caller to write with its own.
+   * A routing decision for {@code order}, which has had {@code n} legs, as rows: a leg per allocation (ClOrdID
+   * {@code <orderRef>-<n+1>}, ...) and the decision; the ROUTED and SENT audit entries are added to
+   * {@code auditRows} for the caller to write with its own. The submission's group commit writes the
+   * placements of a whole batch in one statement per table.
    */
-  static Future<List<Leg>> writeLegs(LegRepository legs, io.vertx.sqlclient.SqlConnection tx, Order order, int n, JsonObject decision,
-                                     JsonArray allocations, List<io.vertx.sqlclient.Tuple> auditRows, Instant now) {
+  static Placement place(Order order, int n, JsonObject decision, JsonArray allocations,
+                         List<io.vertx.sqlclient.Tuple> auditRows, Instant now) {
     Order released = order.released();
     BigDecimal price = released.orderType() == OrderType.LIMIT ? released.price() : null;
-    List<Future<Leg>> inserted = new ArrayList<>(allocations.size());
+    List<Leg> out = new ArrayList<>(allocations.size());
     auditRows.add(AuditLog.row(order, AuditAction.ROUTED, order.status(), order.status(),
       new JsonObject().put("decision", decision), "system", now));
     for (int i = 0; i < allocations.size(); i++) {
@@ -245,16 +249,20 @@ public final class OrderLifecycle {
       String lpId = a.getString("lpId");
       String clOrdId = order.orderRef() + "-" + (n + i + 1);
       BigDecimal quantity = new BigDecimal(a.getString("quantity"));
-      inserted.add(legs.insert(tx, order, lpId, clOrdId, quantity, price, now));
+      out.add(LegRepository.fresh(order.id(), lpId, clOrdId, quantity, price));
       auditRows.add(sentRow(order, lpId, clOrdId, quantity, price, now));
     }
-    Future<Void> decided = legs.insertDecision(tx, order, decision.getString("strategy", order.routingStrategy().wire()),
-      decision, now);
-    return Future.join(Future.join(inserted), decided).map(v -> {
-      List<Leg> out = new ArrayList<>(inserted.size());
-      for (Future<Leg> l : inserted) out.add(l.result());
-      return out;
-    });
+    return new Placement(out, LegRepository.decisionRow(order,
+      decision.getString("strategy", order.routingStrategy().wire()), decision));
+  }
+
+  /** {@link #place}, written: the legs and the decision go out in one flight. */
+  static Future<List<Leg>> writeLegs(LegRepository legs, io.vertx.sqlclient.SqlConnection tx, Order order, int n,
+                                     JsonObject decision, JsonArray allocations,
+                                     List<io.vertx.sqlclient.Tuple> auditRows, Instant now) {
+    Placement p = place(order, n, decision, allocations, auditRows, now);
+    return Future.join(legs.insertAll(tx, p.legs(), java.util.Collections.nCopies(p.legs().size(), order.tenantId()), now),
+      legs.insertDecisions(tx, List.of(p.decision()), now)).map(v -> p.legs());
   }
 
   /**

@@ -32,6 +32,20 @@ public final class OrderRepository {
       $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 0, $21, $21)
     ON CONFLICT (account_id, client_order_id) WHERE client_order_id IS NOT NULL DO NOTHING
     RETURNING *""";
+  /** {@link #INSERT} for many rows in one statement (one execution on the server, not one per row). */
+  private static final String INSERT_ALL = """
+    INSERT INTO orders (id, order_ref, tenant_id, account_id, submitted_by, client_order_id, instrument_id, side,
+      order_type, time_in_force, quantity, filled_quantity, price, stop_price, peg_offset, trail_amount, expiry_date,
+      routing_strategy, lp_id, status, reserved_amount, metadata, version, created_at, updated_at)
+    SELECT i, 'ORD-' || to_char($21 AT TIME ZONE 'UTC', 'YYYYMMDD') || '-' || lpad(nextval('order_ref_seq')::text, 7, '0'),
+      t, a, sb, c, ins, sd, ot, tf, q::numeric, 0, p::numeric, sp::numeric, po::numeric, ta::numeric, e, rs, lp, st,
+      r::numeric, m::jsonb, 0, $21, $21
+    FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+      $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::timestamptz[], $16::text[],
+      $17::text[], $18::text[], $19::text[], $20::text[])
+      AS u(i, t, a, sb, c, ins, sd, ot, tf, q, p, sp, po, ta, e, rs, lp, st, r, m)
+    ON CONFLICT (account_id, client_order_id) WHERE client_order_id IS NOT NULL DO NOTHING
+    RETURNING *""";
   private static final String VISIBLE = """
     SELECT o.* FROM orders o JOIN accounts a ON a.id = o.account_id
     WHERE o.tenant_id = $2 AND ($3 OR a.owner_id = $4) AND
@@ -107,14 +121,36 @@ public final class OrderRepository {
   }
 
   /**
-   * Group commit: inserts several orders in one round trip ({@code executeBatch}) inside the caller's transaction.
-   * The answer is in the same order as {@code rows}; an entry is null where the account already holds that
-   * clientOrderId. Each row is {@link #insertRow}.
+   * Group commit: inserts several orders in one statement inside the caller's transaction. The answer is in the
+   * same order as {@code rows}; an entry is null where the account already holds that clientOrderId (or an
+   * earlier row of the same batch took it). Each row is {@link #insertRow}; all rows share its time.
    */
   public Future<List<Order>> insertBatch(SqlClient tx, List<Tuple> rows) {
-    return tx.preparedQuery(INSERT).executeBatch(rows).map(rs -> {
-      List<Order> out = new ArrayList<>(rows.size());
-      for (RowSet<Row> r = rs; r != null; r = r.next()) out.add(first(r));
+    int n = rows.size();
+    if (n == 0) return Future.succeededFuture(List.of());
+    Object[] columns = new Object[21];
+    columns[0] = new UUID[n];
+    columns[2] = new UUID[n];
+    columns[14] = new OffsetDateTime[n];
+    for (int c = 0; c < 20; c++) if (columns[c] == null) columns[c] = new String[n];
+    for (int i = 0; i < n; i++) {
+      Tuple r = rows.get(i);
+      for (int c = 0; c < 20; c++) {
+        Object v = r.getValue(c);
+        Object[] column = (Object[]) columns[c];
+        column[i] = v == null || v instanceof UUID || v instanceof OffsetDateTime ? v
+          : v instanceof BigDecimal d ? d.toPlainString() : v instanceof JsonObject j ? j.encode() : v.toString();
+      }
+    }
+    columns[20] = rows.get(0).getValue(20);
+    return tx.preparedQuery(INSERT_ALL).execute(Tuple.from(columns)).map(rs -> {
+      java.util.Map<UUID, Order> inserted = new java.util.HashMap<>();
+      for (Row row : rs) {
+        Order o = fromRow(row);
+        inserted.put(o.id(), o);
+      }
+      List<Order> out = new ArrayList<>(n);
+      for (Tuple r : rows) out.add(inserted.get(r.getUUID(0)));
       return out;
     });
   }

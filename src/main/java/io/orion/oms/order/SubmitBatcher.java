@@ -28,12 +28,12 @@ import java.util.function.Function;
  * Group commit of accepted submissions. A durable commit (fsync) costs far more than the few rows of one
  * order, so the submissions that arrive while earlier batches are being written wait in a queue and are then
  * written together: <b>one transaction, one commit, and one round trip per kind of statement</b> for the whole
- * batch (the order inserts, the account reservations, the audit rows, the outbox rows, each an
- * {@code executeBatch}; a market or limit order's legs, routing decision and ROUTED and SENT entries, decided
- * just before it was queued, pipelined with them). Each caller is answered only after the commit that holds its
- * order, so a 201 still
- * means durable. Nothing waits for a timer: an idle service writes a lone order at once; under load the
- * batches grow by themselves (up to {@link #MAX_BATCH}) while at most {@link #MAX_IN_FLIGHT} are being written.
+ * batch: the order inserts and the account reservations (each an {@code executeBatch}), then the audit rows, the
+ * outbox rows, and the legs and routing decisions of market and limit orders routed just before they were
+ * queued (each one statement for the whole batch). Each caller is answered only after the commit that holds its
+ * order, so a 201 still means durable. Nothing waits for a timer: an idle service writes a lone order at once;
+ * under load the batches grow by themselves (up to {@link #MAX_BATCH}) while at most {@link #MAX_IN_FLIGHT} are
+ * being written.
  *
  * <p>Every order keeps the outcome it would have alone:
  * <ul>
@@ -112,7 +112,7 @@ final class SubmitBatcher {
     Order order;                              // inserted row; null: its clientOrderId was taken
     AccountRepository.Reservation reservation; // null: funds short
     OrderCommands.Submitted result;
-    Future<List<Leg>> written;                 // legs of the decision taken before the write, if any
+    List<Leg> legs;                           // legs of the decision taken before the write, if any
     Throwable failure;
 
     Slot(Pending p) {
@@ -128,7 +128,7 @@ final class SubmitBatcher {
       .onSuccess(v -> {
         for (Slot s : slots) {
           if (s.failure != null) s.p.done().fail(s.failure);
-          else if (s.written != null) s.p.done().complete(new OrderCommands.Submitted(s.order, true, s.written.result()));
+          else if (s.legs != null) s.p.done().complete(new OrderCommands.Submitted(s.order, true, s.legs));
           else s.p.done().complete(s.result);
         }
       })
@@ -194,7 +194,9 @@ final class SubmitBatcher {
         List<Future<?>> figures = new ArrayList<>();
         List<Tuple> auditRows = new ArrayList<>();
         List<Tuple> eventRows = new ArrayList<>();
-        List<Future<?>> placements = new ArrayList<>();
+        List<Leg> placedLegs = new ArrayList<>();
+        List<String> legTenants = new ArrayList<>();
+        List<Tuple> decisions = new ArrayList<>();
         for (int i = 0; i < placed.size(); i++) {
           Slot s = placed.get(i);
           s.reservation = res.get(i);
@@ -211,19 +213,23 @@ final class SubmitBatcher {
             JsonObject decision = s.p.routed().getJsonObject("decision");
             JsonArray allocations = OrderLifecycle.withRestingRemainder(s.order.released(), decision,
               s.p.routed().getJsonArray("allocations"));
-            s.written = OrderLifecycle.writeLegs(legs, tx, s.order, 0, decision, allocations, auditRows, now);
-            placements.add(s.written);
+            OrderLifecycle.Placement placement = OrderLifecycle.place(s.order, 0, decision, allocations, auditRows, now);
+            s.legs = placement.legs();
+            placedLegs.addAll(s.legs);
+            for (int k = 0; k < s.legs.size(); k++) legTenants.add(s.order.tenantId());
+            decisions.add(placement.decision());
           }
           eventRows.addAll(Outbox.rows(s.order.tenantId(), s.order.accountId(), s.reservation.lastSeq(),
             OrderCommands.acceptedEvents(s.order, s.p.account(), s.p.accepted(), s.reservation), now));
           s.result = new OrderCommands.Submitted(s.order, true);
         }
-        // 3. what could not be funded goes; 4. audit and outbox (in the order the seqs were taken), together
+        // 3. what could not be funded goes; 4. audit, outbox (in the order the seqs were taken), legs and routing
+        // decisions: one statement each for the whole batch, in one flight
         return orders.deleteUncommitted(tx, short_)
           .compose(x -> Future.all(figures))
           .onSuccess(x -> sameClientOrderIdAsShort(slots, short_))
-          .compose(x -> Future.join(audit.appendAll(tx, auditRows), outbox.appendAll(tx, eventRows))) // one flight
-          .compose(x -> Future.join(placements));
+          .compose(x -> Future.join(audit.appendAll(tx, auditRows), outbox.appendAll(tx, eventRows),
+            legs.insertAll(tx, placedLegs, legTenants, now), legs.insertDecisions(tx, decisions, now)));
       });
     }).mapEmpty();
   }

@@ -56,6 +56,14 @@ public final class Outbox {
    */
   public Future<Void> appendAll(SqlClient tx, List<Tuple> rows) {
     if (rows.isEmpty()) return Future.succeededFuture();
+    return tx.preparedQuery(INSERT).execute(Tuple.from(columns(rows))).mapEmpty();
+  }
+
+  /**
+   * The parameters of the multi-row insert: one array per column ({@code tenant_id, account_id, seq, event_type,
+   * payload as text, created_at}), for statements that write the events with other rows.
+   */
+  public static Object[] columns(List<Tuple> rows) {
     int n = rows.size();
     String[] tenants = new String[n];
     UUID[] accounts = new UUID[n];
@@ -72,6 +80,6 @@ public final class Outbox {
       payloads[i] = ((JsonObject) r.getValue(4)).encode();
       at[i] = r.getOffsetDateTime(5);
     }
-    return tx.preparedQuery(INSERT).execute(Tuple.of(tenants, accounts, seqs, types, payloads, at)).mapEmpty();
+    return new Object[]{tenants, accounts, seqs, types, payloads, at};
   }
 }

@@ -32,6 +32,11 @@ public final class AuditLog {
   public Future<Void> appendAll(SqlClient tx, java.util.List<Tuple> rows) {
     if (rows.isEmpty()) return Future.succeededFuture();
     if (rows.size() == 1) return tx.preparedQuery(INSERT).execute(rows.get(0)).mapEmpty();
+    return tx.preparedQuery(INSERT_ALL).execute(Tuple.from(columns(rows))).mapEmpty();
+  }
+
+  /** The parameters of the multi-row insert: one array per column, for statements that write audit rows with others. */
+  static Object[] columns(java.util.List<Tuple> rows) {
     int n = rows.size();
     String[] tenants = new String[n];
     UUID[] orders = new UUID[n];
@@ -55,8 +60,7 @@ public final class AuditLog {
       actors[i] = r.getString(7);
       at[i] = r.getOffsetDateTime(8);
     }
-    return tx.preparedQuery(INSERT_ALL).execute(Tuple.of(tenants, orders, accounts, types, from, to, details, actors, at))
-      .mapEmpty();
+    return new Object[]{tenants, orders, accounts, types, from, to, details, actors, at};
   }
 
   public Future<Void> append(SqlClient tx, Order order, AuditAction action, OrderStatus from, OrderStatus to,

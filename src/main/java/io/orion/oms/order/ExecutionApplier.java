@@ -48,7 +48,7 @@ public final class ExecutionApplier {
   private final PositionRepository positions = new PositionRepository();
   private final AuditLog audit = new AuditLog();
   private final LegChangeRepository changes = new LegChangeRepository();
-  private final Outbox outbox = new Outbox();
+  private final ChangeRecord record = new ChangeRecord();
   private final InstrumentCatalog catalog;
   private final Clock clock;
 
@@ -513,9 +513,9 @@ public final class ExecutionApplier {
       }
       if (r != null) details.put("lpId", r.lpId()).put("execId", r.execId());
       String actor = actorOrNull != null ? actorOrNull : r == null ? "system" : "lp:" + r.lpId();
-      return Future.join(
-          audit.append(tx, saved, AuditAction.of(event), before.status(), saved.status(), details, actor, now),
-          outbox.append(tx, before.tenantId(), before.accountId(), res.lastSeq(), events, now))
+      return record.write(tx,
+          List.of(AuditLog.row(saved, AuditAction.of(event), before.status(), saved.status(), details, actor, now)),
+          Outbox.rows(before.tenantId(), before.accountId(), res.lastSeq(), events, now))
         .map(saved);
     });
   }

@@ -55,7 +55,7 @@ public final class OrderCommands {
     this.legs = legs;
     this.lifecycle = lifecycle;
     this.clock = clock;
-    this.batcher = new SubmitBatcher(pool, orders, accounts, legs, audit, outbox, clock,
+    this.batcher = new SubmitBatcher(pool, orders, accounts, legs, clock,
       p -> insertAlone(p.caller(), p.req(), p.account(), p.accepted()));
   }
 

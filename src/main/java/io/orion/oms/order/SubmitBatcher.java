@@ -28,9 +28,9 @@ import java.util.function.Function;
  * Group commit of accepted submissions. A durable commit (fsync) costs far more than the few rows of one
  * order, so the submissions that arrive while earlier batches are being written wait in a queue and are then
  * written together: <b>one transaction, one commit, and one round trip per kind of statement</b> for the whole
- * batch: the order inserts and the account reservations (each an {@code executeBatch}), then the audit rows, the
- * outbox rows, and the legs and routing decisions of market and limit orders routed just before they were
- * queued (each one statement for the whole batch). Each caller is answered only after the commit that holds its
+ * batch: the order inserts (one statement) and the account reservations (an {@code executeBatch}), then the
+ * audit and outbox rows ({@link ChangeRecord}), the legs and the routing decisions of market and limit orders
+ * routed just before they were queued (each one statement for the whole batch). Each caller is answered only after the commit that holds its
  * order, so a 201 still means durable. Nothing waits for a timer: an idle service writes a lone order at once;
  * under load the batches grow by themselves (up to {@link #MAX_BATCH}) while at most {@link #MAX_IN_FLIGHT} are
  * being written.
@@ -64,22 +64,19 @@ final class SubmitBatcher {
   private final OrderRepository orders;
   private final AccountRepository accounts;
   private final LegRepository legs;
-  private final AuditLog audit;
-  private final Outbox outbox;
+  private final ChangeRecord record = new ChangeRecord();
   private final Clock clock;
   /** The one-order transaction, for the fallback after a failed batch. */
   private final Function<Pending, Future<OrderCommands.Submitted>> single;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
 
-  SubmitBatcher(Pool pool, OrderRepository orders, AccountRepository accounts, LegRepository legs, AuditLog audit,
-                Outbox outbox, Clock clock, Function<Pending, Future<OrderCommands.Submitted>> single) {
+  SubmitBatcher(Pool pool, OrderRepository orders, AccountRepository accounts, LegRepository legs, Clock clock,
+                Function<Pending, Future<OrderCommands.Submitted>> single) {
     this.pool = pool;
     this.orders = orders;
     this.accounts = accounts;
     this.legs = legs;
-    this.audit = audit;
-    this.outbox = outbox;
     this.clock = clock;
     this.single = single;
   }
@@ -223,12 +220,12 @@ final class SubmitBatcher {
             OrderCommands.acceptedEvents(s.order, s.p.account(), s.p.accepted(), s.reservation), now));
           s.result = new OrderCommands.Submitted(s.order, true);
         }
-        // 3. what could not be funded goes; 4. audit, outbox (in the order the seqs were taken), legs and routing
-        // decisions: one statement each for the whole batch, in one flight
+        // 3. what could not be funded goes; 4. audit and outbox (in the order the seqs were taken), legs, routing
+        // decisions: three statements for the whole batch, in one flight
         return orders.deleteUncommitted(tx, short_)
           .compose(x -> Future.all(figures))
           .onSuccess(x -> sameClientOrderIdAsShort(slots, short_))
-          .compose(x -> Future.join(audit.appendAll(tx, auditRows), outbox.appendAll(tx, eventRows),
+          .compose(x -> Future.join(record.write(tx, auditRows, eventRows),
             legs.insertAll(tx, placedLegs, legTenants, now), legs.insertDecisions(tx, decisions, now)));
       });
     }).mapEmpty();

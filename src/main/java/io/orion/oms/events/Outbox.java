@@ -1,5 +1,6 @@
 package io.orion.oms.events;
 
+import io.orion.oms.infra.UnnestColumns;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
@@ -64,22 +65,6 @@ public final class Outbox {
    * payload as text, created_at}), for statements that write the events with other rows.
    */
   public static Object[] columns(List<Tuple> rows) {
-    int n = rows.size();
-    String[] tenants = new String[n];
-    UUID[] accounts = new UUID[n];
-    Long[] seqs = new Long[n];
-    String[] types = new String[n];
-    String[] payloads = new String[n];
-    OffsetDateTime[] at = new OffsetDateTime[n];
-    for (int i = 0; i < n; i++) {
-      Tuple r = rows.get(i);
-      tenants[i] = r.getString(0);
-      accounts[i] = r.getUUID(1);
-      seqs[i] = r.getLong(2);
-      types[i] = r.getString(3);
-      payloads[i] = ((JsonObject) r.getValue(4)).encode();
-      at[i] = r.getOffsetDateTime(5);
-    }
-    return new Object[]{tenants, accounts, seqs, types, payloads, at};
+    return UnnestColumns.of(rows, String.class, UUID.class, Long.class, String.class, String.class, OffsetDateTime.class);
   }
 }

@@ -1,5 +1,6 @@
 package io.orion.oms.order;
 
+import io.orion.oms.infra.UnnestColumns;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
@@ -37,30 +38,8 @@ public final class AuditLog {
 
   /** The parameters of the multi-row insert: one array per column, for statements that write audit rows with others. */
   static Object[] columns(java.util.List<Tuple> rows) {
-    int n = rows.size();
-    String[] tenants = new String[n];
-    UUID[] orders = new UUID[n];
-    UUID[] accounts = new UUID[n];
-    String[] types = new String[n];
-    String[] from = new String[n];
-    String[] to = new String[n];
-    String[] details = new String[n];
-    String[] actors = new String[n];
-    java.time.OffsetDateTime[] at = new java.time.OffsetDateTime[n];
-    for (int i = 0; i < n; i++) {
-      Tuple r = rows.get(i);
-      tenants[i] = r.getString(0);
-      orders[i] = r.getUUID(1);
-      accounts[i] = r.getUUID(2);
-      types[i] = r.getString(3);
-      from[i] = r.getString(4);
-      to[i] = r.getString(5);
-      Object d = r.getValue(6);
-      details[i] = d == null ? null : ((JsonObject) d).encode();
-      actors[i] = r.getString(7);
-      at[i] = r.getOffsetDateTime(8);
-    }
-    return new Object[]{tenants, orders, accounts, types, from, to, details, actors, at};
+    return UnnestColumns.of(rows, String.class, UUID.class, UUID.class, String.class, String.class, String.class,
+      String.class, String.class, java.time.OffsetDateTime.class);
   }
 
   public Future<Void> append(SqlClient tx, Order order, AuditAction action, OrderStatus from, OrderStatus to,

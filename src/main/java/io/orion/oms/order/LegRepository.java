@@ -2,6 +2,7 @@ package io.orion.oms.order;
 
 import io.orion.oms.lp.ExecutionReport;
 import io.orion.oms.lp.LpMessages;
+import io.orion.oms.infra.UnnestColumns;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -63,24 +64,16 @@ public final class LegRepository {
    */
   public Future<Void> insertAll(SqlClient tx, List<Leg> legs, List<String> tenants, Instant now) {
     if (legs.isEmpty()) return Future.succeededFuture();
-    int n = legs.size();
-    UUID[] ids = new UUID[n];
-    UUID[] orders = new UUID[n];
-    String[] lps = new String[n];
-    String[] clOrdIds = new String[n];
-    String[] quantities = new String[n];
-    String[] prices = new String[n];
-    for (int i = 0; i < n; i++) {
+    List<Tuple> rows = new ArrayList<>(legs.size());
+    for (int i = 0; i < legs.size(); i++) {
       Leg l = legs.get(i);
-      ids[i] = l.id();
-      orders[i] = l.orderId();
-      lps[i] = l.lpId();
-      clOrdIds[i] = l.clOrdId();
-      quantities[i] = l.quantity().toPlainString();
-      prices[i] = l.price() == null ? null : l.price().toPlainString();
+      rows.add(Tuple.from(new Object[]{l.id(), l.orderId(), tenants.get(i), l.lpId(), l.clOrdId(), l.quantity(), l.price()}));
     }
-    return tx.preparedQuery(INSERT_ALL).execute(Tuple.from(new Object[]{ids, orders, tenants.toArray(new String[0]), lps,
-      clOrdIds, quantities, prices, OrderRepository.utc(now)})).mapEmpty();
+    Object[] columns = UnnestColumns.of(rows, UUID.class, UUID.class, String.class, String.class, String.class,
+      String.class, String.class);
+    Object[] params = java.util.Arrays.copyOf(columns, columns.length + 1);
+    params[columns.length] = OrderRepository.utc(now);
+    return tx.preparedQuery(INSERT_ALL).execute(Tuple.from(params)).mapEmpty();
   }
 
   /** A leg as {@link #insertAll} writes it: sent, nothing filled yet. */
@@ -141,20 +134,10 @@ public final class LegRepository {
   /** Routing decisions, of any orders, in one statement. */
   public Future<Void> insertDecisions(SqlClient tx, List<Tuple> rows, Instant now) {
     if (rows.isEmpty()) return Future.succeededFuture();
-    int n = rows.size();
-    UUID[] orders = new UUID[n];
-    String[] tenants = new String[n];
-    String[] strategies = new String[n];
-    String[] decisions = new String[n];
-    for (int i = 0; i < n; i++) {
-      Tuple r = rows.get(i);
-      orders[i] = r.getUUID(0);
-      tenants[i] = r.getString(1);
-      strategies[i] = r.getString(2);
-      decisions[i] = ((JsonObject) r.getValue(3)).encode();
-    }
-    return tx.preparedQuery(INSERT_DECISIONS).execute(Tuple.of(orders, tenants, strategies, decisions,
-      OrderRepository.utc(now))).mapEmpty();
+    Object[] columns = UnnestColumns.of(rows, UUID.class, String.class, String.class, String.class);
+    Object[] params = java.util.Arrays.copyOf(columns, columns.length + 1);
+    params[columns.length] = OrderRepository.utc(now);
+    return tx.preparedQuery(INSERT_DECISIONS).execute(Tuple.from(params)).mapEmpty();
   }
 
   /** Legs not final at their LP and untouched since {@code before}: what reconciliation asks about. */

@@ -1,6 +1,7 @@
 package io.orion.oms.order;
 
 import io.orion.oms.auth.Caller;
+import io.orion.oms.infra.UnnestColumns;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -128,21 +129,11 @@ public final class OrderRepository {
   public Future<List<Order>> insertBatch(SqlClient tx, List<Tuple> rows) {
     int n = rows.size();
     if (n == 0) return Future.succeededFuture(List.of());
-    Object[] columns = new Object[21];
-    columns[0] = new UUID[n];
-    columns[2] = new UUID[n];
-    columns[14] = new OffsetDateTime[n];
-    for (int c = 0; c < 20; c++) if (columns[c] == null) columns[c] = new String[n];
-    for (int i = 0; i < n; i++) {
-      Tuple r = rows.get(i);
-      for (int c = 0; c < 20; c++) {
-        Object v = r.getValue(c);
-        Object[] column = (Object[]) columns[c];
-        column[i] = v == null || v instanceof UUID || v instanceof OffsetDateTime ? v
-          : v instanceof BigDecimal d ? d.toPlainString() : v instanceof JsonObject j ? j.encode() : v.toString();
-      }
-    }
-    columns[20] = rows.get(0).getValue(20);
+    Object[] columns = UnnestColumns.of(rows, UUID.class, String.class, UUID.class, String.class, String.class,
+      String.class, String.class, String.class, String.class, String.class, String.class, String.class, String.class,
+      String.class, OffsetDateTime.class, String.class, String.class, String.class, String.class, String.class);
+    columns = java.util.Arrays.copyOf(columns, 21);
+    columns[20] = rows.get(0).getValue(20); // the batch's time
     return tx.preparedQuery(INSERT_ALL).execute(Tuple.from(columns)).map(rs -> {
       java.util.Map<UUID, Order> inserted = new java.util.HashMap<>();
       for (Row row : rs) {

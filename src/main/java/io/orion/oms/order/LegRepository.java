@@ -18,14 +18,12 @@ import java.util.UUID;
 
 /** All SQL on order legs, execution reports and routing decisions. */
 public final class LegRepository {
-  private static final String INSERT = """
-    INSERT INTO order_legs (id, order_id, tenant_id, lp_id, cl_ord_id, quantity, price, status, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent', $8, $8) RETURNING *""";
   /** Many legs in one statement (one execution on the server, where a batch of single-row inserts costs one each). */
   private static final String INSERT_ALL = """
     INSERT INTO order_legs (id, order_id, tenant_id, lp_id, cl_ord_id, quantity, price, status, created_at, updated_at)
     SELECT i, o, t, l, c, q::numeric, p::numeric, 'sent', $8, $8
-    FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(i, o, t, l, c, q, p)""";
+    FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+      AS u(i, o, t, l, c, q, p)""";
   private static final String BY_ORDER = "SELECT * FROM order_legs WHERE order_id = $1 ORDER BY created_at, cl_ord_id";
   private static final String LOCK_BY_CL_ORD_ID = "SELECT * FROM order_legs WHERE cl_ord_id = $1 FOR NO KEY UPDATE";
   private static final String BY_CL_ORD_ID = "SELECT * FROM order_legs WHERE cl_ord_id = $1";
@@ -51,12 +49,6 @@ public final class LegRepository {
   private static final String OPEN_LEGS = """
     SELECT * FROM order_legs WHERE status IN ('new', 'sent', 'unknown', 'working', 'partially_filled', 'pending_cancel',
       'pending_replace') AND updated_at < $1 ORDER BY updated_at LIMIT $2""";
-
-  public Future<Leg> insert(SqlClient tx, Order order, String lpId, String clOrdId, BigDecimal quantity,
-                            BigDecimal price, Instant now) {
-    return tx.preparedQuery(INSERT).execute(Tuple.from(new Object[]{UUID.randomUUID(), order.id(), order.tenantId(),
-      lpId, clOrdId, quantity, price, OrderRepository.utc(now)})).map(rs -> fromRow(rs.iterator().next()));
-  }
 
   /**
    * New legs (status sent, nothing filled) of orders of tenant {@code tenants[i]}, written in one statement;

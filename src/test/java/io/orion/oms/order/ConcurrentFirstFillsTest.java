@@ -100,7 +100,8 @@ class ConcurrentFirstFillsTest {
     UUID id = UUID.randomUUID();
     String clOrdId = "C" + id.toString().replace("-", "").substring(0, 12) + "-1";
     await(pool.withTransaction(tx -> orders.insert(tx, id, tenant, "alice", req, BigDecimal.ZERO, now)
-      .compose(o -> legs.insert(tx, o, "lp-a", clOrdId, qty, req.price(), now))));
+      .compose(o -> legs.insertAll(tx, List.of(LegRepository.fresh(o.id(), "lp-a", clOrdId, qty, req.price())),
+        List.of(tenant), now))));
     return clOrdId;
   }
 

@@ -224,7 +224,8 @@ class ExecutionInvariantsPropertyTest {
             clOrdIds.add(clOrdId);
             BigDecimal legQty = LOT.multiply(BigDecimal.valueOf(s.legLots().get(i)));
             String lp = LPS[i];
-            chain = chain.compose(x -> legs.insert(tx, o, lp, clOrdId, legQty, limit, now).mapEmpty());
+            chain = chain.compose(x -> legs.insertAll(tx, List.of(LegRepository.fresh(o.id(), lp, clOrdId, legQty, limit)),
+              List.of(o.tenantId()), now));
           }
           return chain.map(o);
         });

@@ -1,30 +1,17 @@
 package io.orion.oms.order;
 
 import io.orion.oms.account.Account;
-import io.orion.oms.account.AccountRepository;
-import io.orion.oms.config.ConfigLoader;
-import io.orion.oms.infra.Database;
-import io.orion.oms.instrument.Instrument;
-import io.orion.oms.instrument.InstrumentCatalog;
-import io.orion.oms.instrument.InstrumentRepository;
 import io.orion.oms.lp.ExecutionReport;
-import io.orion.oms.support.TestServices;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -39,36 +26,16 @@ class ConcurrentFirstFillsTest {
   static final String INSTRUMENT = "EURUSD";
   static final BigDecimal PX = new BigDecimal("1.08500");
 
-  static Vertx vertx;
-  static Pool pool;
-  static Connection jdbc;
-  static OrderRepository orders;
-  static LegRepository legs;
-  static AccountRepository accounts;
-  static ExecutionApplier applier;
+  static ApplierDatabase db;
 
   @BeforeAll
   static void database() throws Exception {
-    String url = TestServices.get().freshDatabase();
-    Database.migrate(url);
-    List<Instrument> instruments = new ArrayList<>();
-    ConfigLoader.readJson(Path.of("conf"), "instruments.json").getJsonArray("instruments")
-      .forEach(o -> instruments.add(Instrument.fromConfig((JsonObject) o)));
-    vertx = Vertx.vertx();
-    pool = Database.pool(vertx, url, 8);
-    await(new InstrumentRepository(pool).upsertAll(instruments));
-    orders = new OrderRepository(pool);
-    legs = new LegRepository();
-    accounts = new AccountRepository(pool);
-    applier = new ExecutionApplier(pool, orders, legs, accounts, new InstrumentCatalog(instruments), Clock.systemUTC());
-    jdbc = TestServices.jdbc(url);
+    db = ApplierDatabase.open(8);
   }
 
   @AfterAll
   static void close() throws Exception {
-    if (jdbc != null) jdbc.close();
-    if (pool != null) await(pool.close());
-    if (vertx != null) await(vertx.close());
+    if (db != null) db.close();
   }
 
   @Test
@@ -76,13 +43,13 @@ class ConcurrentFirstFillsTest {
     for (int round = 0; round < 20; round++) {
       Instant now = Instant.now();
       String tenant = "t-" + UUID.randomUUID();
-      Account account = await(accounts.create(tenant, "alice", "Alice", "USD", new BigDecimal("1000000.00"), null,
+      Account account = await(db.accounts.create(tenant, "alice", "Alice", "USD", new BigDecimal("1000000.00"), null,
         null, now));
       String a = placedLeg(account, tenant, new BigDecimal("1000"), now);
       String b = placedLeg(account, tenant, new BigDecimal("2000"), now);
       // both transactions are under way before either commits
-      Future<ExecutionApplier.Applied> first = applier.apply(trade(a, new BigDecimal("1000")));
-      Future<ExecutionApplier.Applied> second = applier.apply(trade(b, new BigDecimal("2000")));
+      Future<ExecutionApplier.Applied> first = db.applier.apply(trade(a, new BigDecimal("1000")));
+      Future<ExecutionApplier.Applied> second = db.applier.apply(trade(b, new BigDecimal("2000")));
       await(Future.all(first, second));
 
       assertThat(scalar("SELECT quantity FROM positions WHERE account_id = ? AND instrument_id = ?", account.id(),
@@ -99,8 +66,8 @@ class ConcurrentFirstFillsTest {
       new JsonObject());
     UUID id = UUID.randomUUID();
     String clOrdId = "C" + id.toString().replace("-", "").substring(0, 12) + "-1";
-    await(pool.withTransaction(tx -> orders.insert(tx, id, tenant, "alice", req, BigDecimal.ZERO, now)
-      .compose(o -> legs.insertAll(tx, List.of(LegRepository.fresh(o.id(), "lp-a", clOrdId, qty, req.price())),
+    await(db.pool.withTransaction(tx -> db.orders.insert(tx, id, tenant, "alice", req, BigDecimal.ZERO, now)
+      .compose(o -> db.legs.insertAll(tx, List.of(LegRepository.fresh(o.id(), "lp-a", clOrdId, qty, req.price())),
         List.of(tenant), now))));
     return clOrdId;
   }
@@ -111,7 +78,7 @@ class ConcurrentFirstFillsTest {
   }
 
   private static BigDecimal scalar(String sql, Object... args) throws Exception {
-    try (PreparedStatement ps = jdbc.prepareStatement(sql)) {
+    try (PreparedStatement ps = db.jdbc.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
       try (ResultSet rs = ps.executeQuery()) {
         assertThat(rs.next()).as(sql).isTrue();

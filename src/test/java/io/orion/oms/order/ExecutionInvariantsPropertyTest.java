@@ -2,16 +2,9 @@ package io.orion.oms.order;
 
 import io.orion.oms.account.Account;
 import io.orion.oms.account.AccountRepository;
-import io.orion.oms.config.ConfigLoader;
 import io.orion.oms.events.Outbox;
-import io.orion.oms.infra.Database;
-import io.orion.oms.instrument.Instrument;
-import io.orion.oms.instrument.InstrumentCatalog;
-import io.orion.oms.instrument.InstrumentRepository;
 import io.orion.oms.lp.ExecutionReport;
-import io.orion.oms.support.TestServices;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import net.jqwik.api.Arbitraries;
@@ -29,11 +22,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,9 +58,8 @@ class ExecutionInvariantsPropertyTest {
   static final BigDecimal AVG_TOLERANCE = new BigDecimal("1e-9");
   static final String[] LPS = {"lp-a", "lp-b", "lp-c"};
 
-  static Vertx vertx;
+  static ApplierDatabase db;
   static Pool pool;
-  static String dbUrl;
   static Connection jdbc;
   static OrderRepository orders;
   static LegRepository legs;
@@ -78,26 +68,18 @@ class ExecutionInvariantsPropertyTest {
 
   @BeforeContainer
   static void database() throws Exception {
-    dbUrl = TestServices.get().freshDatabase();
-    Database.migrate(dbUrl);
-    List<Instrument> instruments = new ArrayList<>();
-    ConfigLoader.readJson(Path.of("conf"), "instruments.json").getJsonArray("instruments")
-      .forEach(o -> instruments.add(Instrument.fromConfig((JsonObject) o)));
-    vertx = Vertx.vertx();
-    pool = Database.pool(vertx, dbUrl, 4);
-    await(new InstrumentRepository(pool).upsertAll(instruments));
-    orders = new OrderRepository(pool);
-    legs = new LegRepository();
-    accounts = new AccountRepository(pool);
-    applier = new ExecutionApplier(pool, orders, legs, accounts, new InstrumentCatalog(instruments), Clock.systemUTC());
-    jdbc = TestServices.jdbc(dbUrl);
+    db = ApplierDatabase.open(4);
+    pool = db.pool;
+    jdbc = db.jdbc;
+    orders = db.orders;
+    legs = db.legs;
+    accounts = db.accounts;
+    applier = db.applier;
   }
 
   @AfterContainer
   static void close() throws Exception {
-    if (jdbc != null) jdbc.close();
-    if (pool != null) await(pool.close());
-    if (vertx != null) await(vertx.close());
+    if (db != null) db.close();
   }
 
   // ------------------------------------------------------------------ the scenario

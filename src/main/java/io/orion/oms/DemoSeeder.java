@@ -1,5 +1,6 @@
 package io.orion.oms;
 
+import io.orion.oms.infra.Database;
 import io.orion.oms.account.Account;
 import io.orion.oms.account.AccountRepository;
 import io.orion.oms.config.OrionConfig;
@@ -23,7 +24,7 @@ final class DemoSeeder {
     AccountRepository accounts = new AccountRepository(pool);
     JsonObject mark = new JsonObject().put("tenant", demo.tenant()).put("at", clock.instant().toString());
     // the mark and the account commit together: a failed seed is tried again on the next start
-    return pool.withTransaction(tx -> tx.preparedQuery(MARK).execute(Tuple.of(mark))
+    return Database.transaction(pool, tx -> tx.preparedQuery(MARK).execute(Tuple.of(mark))
         .compose(rs -> rs.size() == 0 ? Future.succeededFuture()
           : accounts.create(tx, demo.tenant(), demo.traderId(), demo.accountName(), demo.currency(), demo.balance(),
             null, null, clock.instant()).mapEmpty()))

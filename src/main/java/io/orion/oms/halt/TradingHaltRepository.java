@@ -1,5 +1,6 @@
 package io.orion.oms.halt;
 
+import io.orion.oms.infra.Database;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -30,7 +31,7 @@ public final class TradingHaltRepository {
 
   /** Halts the tenant; a tenant already halted keeps its first halt (the answer is that one). */
   public Future<Halt> halt(String tenant, String reason, String actor, Instant now) {
-    return pool.withTransaction(tx -> tx.preparedQuery(
+    return Database.transaction(pool, tx -> tx.preparedQuery(
         "INSERT INTO trading_halts (tenant_id, reason, halted_by, halted_at) VALUES ($1, $2, $3, $4) "
           + "ON CONFLICT (tenant_id) DO NOTHING RETURNING tenant_id")
       .execute(Tuple.of(tenant, reason, actor, at(now)))
@@ -43,7 +44,7 @@ public final class TradingHaltRepository {
 
   /** Resumes the tenant's trading; false when it was not halted. */
   public Future<Boolean> resume(String tenant, String actor, Instant now) {
-    return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM trading_halts WHERE tenant_id = $1")
+    return Database.transaction(pool, tx -> tx.preparedQuery("DELETE FROM trading_halts WHERE tenant_id = $1")
       .execute(Tuple.of(tenant))
       .compose(deleted -> deleted.rowCount() == 0 ? Future.succeededFuture(false)
         : log(tx, tenant, "resume", null, actor, now).map(true)));

@@ -1,10 +1,19 @@
 package io.orion.oms.infra;
 
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.TransactionRollbackException;
+import io.vertx.sqlclient.impl.SocketConnectionBase;
+import io.vertx.sqlclient.internal.Connection;
+import io.vertx.sqlclient.internal.SqlConnectionInternal;
+import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 
 /** Connection options, the schema migration and the shared pool for one PostgreSQL database. */
@@ -34,7 +43,46 @@ public final class Database {
     return PgBuilder.pool()
       .with(new PoolOptions().setMaxSize(size).setShared(false))
       .connectingTo(connectOptions(url))
+      .withConnectHandler(Database::consolidateFlushes)
       .using(vertx)
       .build();
+  }
+
+  /**
+   * Like {@link Pool#withTransaction}, without the round trip for BEGIN: the connection runs its commands in the
+   * order they are queued, so the work's first statements go out right behind BEGIN instead of waiting for its
+   * reply. Commits when the work succeeds, rolls back when it fails.
+   */
+  public static <T> Future<T> transaction(Pool pool, Function<SqlConnection, Future<T>> work) {
+    return pool.getConnection().compose(conn -> {
+      Future<Transaction> begun = conn.begin();
+      Future<T> done;
+      try {
+        done = work.apply(conn);
+      } catch (RuntimeException e) {
+        done = Future.failedFuture(e);
+      }
+      Future<T> result = done;
+      return begun
+        .compose(tx -> result.compose(
+          res -> tx.commit().map(res),
+          err -> err instanceof TransactionRollbackException ? Future.<T>failedFuture(err)
+            : tx.rollback().transform(ignored -> Future.<T>failedFuture(err))))
+        .onComplete(ignored -> conn.close());
+    });
+  }
+
+  /**
+   * The client flushes the socket after each statement it queues, so a flight of pipelined statements cost one
+   * write system call (and one wake-up of the server) per statement. Netty's flush consolidation holds the
+   * flushes of one event-loop task, or of one read of replies, and writes them at once.
+   */
+  private static void consolidateFlushes(SqlConnection conn) {
+    Connection socket = ((SqlConnectionInternal) conn).unwrap().unwrap();
+    if (socket instanceof SocketConnectionBase base) {
+      base.socket().channelHandlerContext().pipeline()
+        .addFirst("flush-consolidation", new FlushConsolidationHandler(256, true));
+    }
+    conn.close();
   }
 }

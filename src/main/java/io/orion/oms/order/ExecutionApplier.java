@@ -1,5 +1,6 @@
 package io.orion.oms.order;
 
+import io.orion.oms.infra.Database;
 import io.orion.oms.account.AccountRepository;
 import io.orion.oms.account.Position;
 import io.orion.oms.account.PositionRepository;
@@ -85,7 +86,7 @@ public final class ExecutionApplier {
     Instant now = clock.instant();
     List<OrderStatus> before = new ArrayList<>(2); // metrics: the status each report found
     List<Applied> applied = new ArrayList<>(2);
-    return pool.withTransaction(tx -> {
+    return Database.transaction(pool, tx -> {
       Future<Void> chain = Future.succeededFuture();
       for (ExecutionReport r : take.get()) {
         chain = chain.compose(v -> applyIn(tx, r, now, before)).map(a -> {

@@ -1,5 +1,6 @@
 package io.orion.oms.order;
 
+import io.orion.oms.infra.Database;
 import io.orion.oms.account.Account;
 import io.orion.oms.account.AccountRepository;
 import io.orion.oms.auth.Caller;
@@ -142,7 +143,7 @@ public final class OrderCommands {
   private Future<Submitted> insertAlone(Caller caller, NewOrder req, Account account, OrderValidator.Accepted accepted) {
     Instant now = clock.instant();
     UUID id = UUID.randomUUID();
-    return pool.withTransaction(tx -> orders.insert(tx, id, caller.tenant(), caller.userId(), req, accepted.reserveAmount(), now)
+    return Database.transaction(pool, tx -> orders.insert(tx, id, caller.tenant(), caller.userId(), req, accepted.reserveAmount(), now)
       .compose(inserted -> inserted == null
         // lost a race on the same clientOrderId: the winner's order is the answer
         ? orders.findByClientOrderId(tx, req.accountId(), req.clientOrderId()).map(o -> new Submitted(o, false))
@@ -212,7 +213,7 @@ public final class OrderCommands {
    */
   public Future<Order> cancel(Caller caller, UUID orderId, String reason) {
     Instant now = clock.instant();
-    return pool.withTransaction(tx -> orders.lockVisible(tx, caller, orderId).compose(order -> {
+    return Database.transaction(pool, tx -> orders.lockVisible(tx, caller, orderId).compose(order -> {
       if (order == null) return failed(Problem.of(ErrorCode.ORDER_NOT_FOUND, "No order " + orderId));
       return mayChange(caller, order).compose(v -> cancelPending(tx, caller, order, reason, now));
     })).onSuccess(lifecycle::heldChanged);
@@ -264,7 +265,7 @@ public final class OrderCommands {
   public Future<Void> expire(Order stale, String reason) {
     Instant now = clock.instant();
     Caller system = new Caller(stale.tenantId(), "system", java.util.Set.of(Role.ADMIN));
-    return pool.withTransaction(tx -> orders.lock(tx, stale.id()).compose(order -> {
+    return Database.transaction(pool, tx -> orders.lock(tx, stale.id()).compose(order -> {
       if (order.status().isFinal() || order.status() == OrderStatus.PENDING_CANCEL) return Future.succeededFuture();
       return legs.byOrder(tx, order.id()).compose(all -> {
         List<Leg> open = all.stream().filter(l -> l.status().open()).toList();
@@ -373,7 +374,7 @@ public final class OrderCommands {
                                           OrderValidator.Accepted accepted, Account account) {
     Instant now = clock.instant();
     // lock order then account: the same order as cancel and fills, so they cannot deadlock
-    return pool.withTransaction(tx -> orders.lock(tx, order.id()).compose(locked -> {
+    return Database.transaction(pool, tx -> orders.lock(tx, order.id()).compose(locked -> {
       if (locked == null || locked.version() != order.version()) return failed(versionMismatch(locked == null ? order : locked));
       return legs.byOrder(tx, order.id()).compose(all -> {
         List<Leg> open = all.stream().filter(l -> l.status().open()).toList();
@@ -536,7 +537,7 @@ public final class OrderCommands {
    */
   public Future<Void> fire(UUID orderId, BigDecimal pegPrice, BigDecimal bid, BigDecimal ask) {
     Instant now = clock.instant();
-    return pool.withTransaction(tx -> orders.lock(tx, orderId).compose(o -> {
+    return Database.transaction(pool, tx -> orders.lock(tx, orderId).compose(o -> {
       if (o == null || o.status() != OrderStatus.PENDING || o.triggeredAt() != null) return Future.<Order>succeededFuture();
       return orders.markTriggered(tx, orderId, pegPrice, now).compose(t -> t == null ? Future.<Order>succeededFuture()
         : accounts.release(tx, t.accountId(), BigDecimal.ZERO, 1, now).compose(res -> {
@@ -555,7 +556,7 @@ public final class OrderCommands {
   /** A trailing stop's level follows the market: only ever in the order's favour, never back. */
   public Future<Void> moveStop(UUID orderId, BigDecimal stop, BigDecimal bid, BigDecimal ask) {
     Instant now = clock.instant();
-    return pool.withTransaction(tx -> orders.lock(tx, orderId).compose(o -> {
+    return Database.transaction(pool, tx -> orders.lock(tx, orderId).compose(o -> {
       if (o == null || o.orderType() != OrderType.TRAILING_STOP || o.status() != OrderStatus.PENDING
         || o.triggeredAt() != null) return Future.<Void>succeededFuture();
       boolean buy = o.side() == Side.BUY;
@@ -588,7 +589,7 @@ public final class OrderCommands {
         // checked as the limit order the LPs will work at the new price
         validateStillOpen(order, changed.released(), account).compose(accepted -> {
           Instant now = clock.instant();
-          return pool.withTransaction(tx -> orders.lock(tx, orderId).compose(locked -> {
+          return Database.transaction(pool, tx -> orders.lock(tx, orderId).compose(locked -> {
             if (locked.version() != order.version()) return Future.<Order>succeededFuture(); // changed: next quote
             return legs.byOrder(tx, orderId).compose(all -> {
               List<Leg> open = all.stream().filter(l -> l.status().open()).toList();

@@ -1,5 +1,6 @@
 package io.orion.oms.order;
 
+import io.orion.oms.infra.Database;
 import io.orion.oms.common.BusResult;
 import io.orion.oms.common.ErrorCode;
 import io.orion.oms.common.Problem;
@@ -207,7 +208,7 @@ public final class OrderLifecycle {
     Instant now = clock.instant();
     JsonObject decision = routed.getJsonObject("decision");
     JsonArray allocations = withRestingRemainder(order.released(), decision, routed.getJsonArray("allocations"));
-    return pool.withTransaction(tx -> {
+    return Database.transaction(pool, tx -> {
       // the lock and the leg count go out together; the connection runs them in that order
       Future<Order> locked = orders.lock(tx, order.id());
       Future<Integer> counted = legs.count(tx, order.id());
@@ -328,13 +329,13 @@ public final class OrderLifecycle {
   private void auditAttempt(Order order, Leg leg, AuditAction event, int attempt, String errorCode, String detail) {
     JsonObject details = new JsonObject().put("lpId", leg.lpId()).put("clOrdId", leg.clOrdId())
       .put("retryAttempt", attempt - 1).put("errorCode", errorCode).put("detail", detail);
-    pool.withTransaction(tx -> audit.append(tx, order, event, null, null, details, "system", clock.instant()))
+    Database.transaction(pool, tx -> audit.append(tx, order, event, null, null, details, "system", clock.instant()))
       .onFailure(e -> Logs.leg(log.atError(), leg).setCause(e).log("Cannot audit {} of leg {}", event, leg.clOrdId()));
   }
 
   private Future<Void> countAttempt(Leg leg) {
     Instant now = clock.instant();
-    return pool.withTransaction(tx -> legs.lockByClOrdId(tx, leg.clOrdId()).compose(l -> l == null ? Future.succeededFuture()
+    return Database.transaction(pool, tx -> legs.lockByClOrdId(tx, leg.clOrdId()).compose(l -> l == null ? Future.succeededFuture()
       : legs.update(tx, new Leg(l.id(), l.orderId(), l.lpId(), l.clOrdId(), l.lpOrderId(), l.quantity(), l.price(),
         l.filledQuantity(), l.averagePrice(), l.status(), l.attempts() + 1, l.lastError()), now).mapEmpty()));
   }
@@ -342,7 +343,7 @@ public final class OrderLifecycle {
   /** Neither the LP nor we know: reconciliation asks again later; the quantity is not placed elsewhere meanwhile. */
   private void markUnknown(Leg leg, String why) {
     Instant now = clock.instant();
-    pool.withTransaction(tx -> legs.lockByClOrdId(tx, leg.clOrdId()).compose(l -> l == null || !l.status().open()
+    Database.transaction(pool, tx -> legs.lockByClOrdId(tx, leg.clOrdId()).compose(l -> l == null || !l.status().open()
         ? Future.succeededFuture()
         : legs.update(tx, new Leg(l.id(), l.orderId(), l.lpId(), l.clOrdId(), l.lpOrderId(), l.quantity(), l.price(),
           l.filledQuantity(), l.averagePrice(), Leg.Status.UNKNOWN, l.attempts(), why), now).mapEmpty()))
@@ -353,7 +354,7 @@ public final class OrderLifecycle {
   /** The leg is not at its LP and never will be: record that, then place its quantity elsewhere. */
   private void giveUp(Order order, Leg leg, String why, String cause) {
     Instant now = clock.instant();
-    pool.withTransaction(tx -> legs.lockByClOrdId(tx, leg.clOrdId()).compose(l -> {
+    Database.transaction(pool, tx -> legs.lockByClOrdId(tx, leg.clOrdId()).compose(l -> {
         if (l == null || !l.status().open()) return Future.succeededFuture(false);
         Leg failed = new Leg(l.id(), l.orderId(), l.lpId(), l.clOrdId(), l.lpOrderId(), l.quantity(), l.price(),
           l.filledQuantity(), l.averagePrice(), Leg.Status.FAILED, l.attempts(), why);
@@ -387,7 +388,7 @@ public final class OrderLifecycle {
   /** Nowhere to place (part of) the order: it ends unless other legs are still working it. */
   private void unplaced(Order order, ErrorCode code, String reason) {
     Instant now = clock.instant();
-    pool.withTransaction(tx -> orders.lock(tx, order.id()).compose(current -> {
+    Database.transaction(pool, tx -> orders.lock(tx, order.id()).compose(current -> {
       if (current.status().isFinal()) return Future.succeededFuture();
       return legs.byOrder(tx, order.id()).compose(all -> {
         if (all.stream().anyMatch(l -> l.status().open())) {

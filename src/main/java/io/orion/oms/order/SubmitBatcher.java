@@ -1,5 +1,6 @@
 package io.orion.oms.order;
 
+import io.orion.oms.infra.Database;
 import io.orion.oms.account.Account;
 import io.orion.oms.account.AccountRepository;
 import io.orion.oms.auth.Caller;
@@ -121,7 +122,7 @@ final class SubmitBatcher {
     Instant now = clock.instant();
     List<Slot> slots = new ArrayList<>(batch.size());
     for (Pending p : batch) slots.add(new Slot(p));
-    return pool.withTransaction(tx -> stages(tx, slots, now))
+    return Database.transaction(pool, tx -> stages(tx, slots, now))
       .onSuccess(v -> {
         for (Slot s : slots) {
           if (s.failure != null) s.p.done().fail(s.failure);

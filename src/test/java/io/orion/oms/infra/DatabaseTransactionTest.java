@@ -1,0 +1,101 @@
+package io.orion.oms.infra;
+
+import io.orion.oms.support.TestServices;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link Database#transaction}: the work's statements go out behind BEGIN without waiting for it, and the pool's
+ * connections coalesce their flushes; neither may change what a transaction means.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+class DatabaseTransactionTest {
+  static String url;
+  Pool pool;
+
+  @BeforeAll
+  static void database() {
+    url = TestServices.get().freshDatabase();
+  }
+
+  @BeforeEach
+  void pool(Vertx vertx) throws Exception {
+    pool = Database.pool(vertx, url, 4);
+    pool.query("CREATE TABLE IF NOT EXISTS tx_probe (k text PRIMARY KEY, v int)").execute().await(10, TimeUnit.SECONDS);
+    pool.query("TRUNCATE tx_probe").execute().await(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    pool.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theFirstStatementsRunInsideTheTransactionAndCommitTogether() throws Exception {
+    // issued at once, before BEGIN's reply: all must see one transaction id
+    List<Long> xids = Database.transaction(pool, tx -> {
+      List<Future<Long>> ids = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        ids.add(tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2) RETURNING txid_current() AS x")
+          .execute(Tuple.of("k" + i, i)).map(rs -> rs.iterator().next().getLong("x")));
+      }
+      return Future.all(ids).map(all -> all.<Long>list());
+    }).await(10, TimeUnit.SECONDS);
+    assertThat(xids).hasSize(3).containsOnly(xids.get(0));
+    assertThat(count()).isEqualTo(3);
+  }
+
+  @Test
+  void aFailedStatementRollsBackTheStatementsBeforeIt() throws Exception {
+    Future<Object> failed = Database.transaction(pool, tx -> tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)")
+      .execute(Tuple.of("a", 1))
+      .compose(v -> tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("a", 2)))
+      .map(v -> null));
+    assertThatThrownBy(() -> failed.await(10, TimeUnit.SECONDS)).hasMessageContaining("duplicate key");
+    assertThat(count()).isZero();
+  }
+
+  @Test
+  void workThatFailsWithoutSqlErrorRollsBackToo() throws Exception {
+    Future<Object> failed = Database.transaction(pool, tx -> tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)")
+      .execute(Tuple.of("b", 1))
+      .compose(v -> Future.failedFuture(new IllegalStateException("refused by the caller"))));
+    assertThatThrownBy(() -> failed.await(10, TimeUnit.SECONDS)).hasMessageContaining("refused by the caller");
+    assertThat(count()).isZero();
+  }
+
+  @Test
+  void workThatThrowsRollsBackAndReturnsTheConnection() throws Exception {
+    for (int i = 0; i < 6; i++) { // more rounds than the pool has connections: each one must come back
+      Future<Object> failed = Database.transaction(pool, tx -> {
+        tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("c", 1));
+        throw new IllegalArgumentException("bad input");
+      });
+      assertThatThrownBy(() -> failed.await(10, TimeUnit.SECONDS)).hasMessageContaining("bad input");
+    }
+    assertThat(count()).isZero();
+  }
+
+  private long count() throws Exception {
+    Row r = pool.query("SELECT count(*) AS n FROM tx_probe").execute().await(10, TimeUnit.SECONDS).iterator().next();
+    return r.getLong("n");
+  }
+}

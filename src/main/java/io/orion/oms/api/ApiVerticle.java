@@ -114,7 +114,7 @@ public final class ApiVerticle extends VerticleBase {
 
     IdempotencyStore idempotency = new IdempotencyStore(deps.pool());
     vertx.setPeriodic(PURGE_INTERVAL_MS, id -> idempotency.purge());
-    new Endpoints(rb, idempotency, contract, deps.limiter())
+    new Endpoints(vertx, rb, idempotency, contract, deps.limiter())
       .secured("submitOrder", ORDERS, orders::submit)
       .secured("listOrders", QUERIES, orders::list)
       .secured("bulkCancelOrders", MODIFICATIONS, orders::bulkCancel)

@@ -9,6 +9,7 @@ import io.orion.oms.ratelimit.OperationClass;
 import io.orion.oms.ratelimit.RateLimitDecision;
 import io.orion.oms.ratelimit.RateLimiter;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -42,13 +43,15 @@ final class Endpoints {
     Future<Reply> handle(ApiRequest request);
   }
 
+  private final Vertx vertx;
   private final RouterBuilder builder;
   private final IdempotencyStore idempotency;
   private final io.vertx.openapi.contract.OpenAPIContract contract;
   private final RateLimiter limiter;
 
-  Endpoints(RouterBuilder builder, IdempotencyStore idempotency, io.vertx.openapi.contract.OpenAPIContract contract,
-            RateLimiter limiter) {
+  Endpoints(Vertx vertx, RouterBuilder builder, IdempotencyStore idempotency,
+            io.vertx.openapi.contract.OpenAPIContract contract, RateLimiter limiter) {
+    this.vertx = vertx;
     this.builder = builder;
     this.idempotency = idempotency;
     this.contract = contract;
@@ -136,7 +139,9 @@ final class Endpoints {
   private Endpoints bind(String operationId, io.vertx.core.Handler<RoutingContext> handler) {
     OpenAPIRoute route = builder.getRoute(operationId);
     if (route == null) throw new IllegalStateException("No operation " + operationId + " in the contract");
-    route.addHandler(handler).addFailureHandler(this::failure);
+    route.setDoValidation(false)
+      .addHandler(new InlineRequestValidation(vertx, contract, contract.operation(operationId)))
+      .addHandler(handler).addFailureHandler(this::failure);
     return this;
   }
 

@@ -1,5 +1,6 @@
 package io.orion.oms.events;
 
+import io.orion.oms.infra.Database;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -21,20 +22,23 @@ import java.util.function.Function;
 public final class EventRepository {
   /** Key of the advisory lock that makes one process at a time the publisher (any 64-bit constant). */
   static final long PUBLISHER_LOCK = 0x6f6d732e65766e74L;
-  private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock($1) AS locked";
   // What filters need (order id, instrument) is read out of the payload once, here, not by every subscriber.
   private static final String COLUMNS = """
     seq, event_type, payload::text AS payload, created_at, payload->>'instrumentId' AS instrument_id,
     coalesce(payload->>'orderId', CASE WHEN event_type LIKE 'order.%' THEN payload->>'id' END) AS order_id""";
-  // The rows whose transaction became visible since the stored snapshot (the publisher's place), with the current
-  // snapshot to store next; one row of nulls and the snapshot when there are none. The xid range keeps it on the
+  // If this process gets the publisher lock: the rows whose transaction became visible since the stored snapshot
+  // (the publisher's place), with the current snapshot to store next; one row of nulls and the snapshot when there
+  // are none. Without the lock, one row with locked false. (Lock and read in one statement: one round trip. The
+  // statement's snapshot may predate a rival's last store; then rows it published come again, and subscribers drop
+  // seqs they have.) The xid range keeps it on the
   // index: a transaction the stored snapshot does not see is at least its xmin, one the current sees is below its
   // xmax. id order is seq order within an account: both are taken under the account's row lock. (The stored
   // snapshot is read as a scalar: the planner then knows it is one row and keeps the plan cheap.)
-  private static final String NEWLY_VISIBLE = "SELECT s.now::text AS snapshot, e.id, e.tenant_id, e.account_id, "
+  private static final String NEWLY_VISIBLE = "SELECT s.locked, s.now::text AS snapshot, e.id, e.tenant_id, e.account_id, "
     + COLUMNS
-    + " FROM (SELECT (SELECT published FROM event_publisher) AS prev, pg_current_snapshot() AS now) s"
-    + " LEFT JOIN events e ON e.xid >= pg_snapshot_xmin(s.prev) AND e.xid < pg_snapshot_xmax(s.now)"
+    + " FROM (SELECT pg_try_advisory_xact_lock($1) AS locked, (SELECT published FROM event_publisher) AS prev,"
+    + " pg_current_snapshot() AS now) s"
+    + " LEFT JOIN events e ON s.locked AND e.xid >= pg_snapshot_xmin(s.prev) AND e.xid < pg_snapshot_xmax(s.now)"
     + " AND pg_visible_in_snapshot(e.xid, s.now) AND NOT pg_visible_in_snapshot(e.xid, s.prev)"
     + " ORDER BY e.id";
   // losing this on a crash only publishes a drain again (subscribers drop seqs they have): no need to wait for the disk
@@ -65,19 +69,17 @@ public final class EventRepository {
    * publishes them again: subscribers drop seqs they have.
    */
   public Future<Integer> publishBatch(Function<List<StreamEvent>, Future<Void>> publish) {
-    return pool.withTransaction(tx -> tx.preparedQuery(TRY_LOCK).execute(Tuple.of(PUBLISHER_LOCK)).compose(lock -> {
-      if (!lock.iterator().next().getBoolean("locked")) return Future.succeededFuture(0);
-      return tx.preparedQuery(NEWLY_VISIBLE).execute().compose(rs -> {
-        List<StreamEvent> events = new ArrayList<>(rs.size());
-        String snapshot = null;
-        for (Row r : rs) {
-          snapshot = r.getString("snapshot");
-          if (r.getValue("id") != null) events.add(event(r.getString("tenant_id"), r.getUUID("account_id"), r));
-        }
-        if (events.isEmpty()) return Future.succeededFuture(0); // nothing became visible: the place stays
-        String next = snapshot;
-        return publish.apply(events).compose(v -> store(tx, next)).map(events.size());
-      });
+    return Database.transaction(pool, tx -> tx.preparedQuery(NEWLY_VISIBLE).execute(Tuple.of(PUBLISHER_LOCK)).compose(rs -> {
+      List<StreamEvent> events = new ArrayList<>(rs.size());
+      String snapshot = null;
+      for (Row r : rs) {
+        if (!r.getBoolean("locked")) return Future.succeededFuture(0);
+        snapshot = r.getString("snapshot");
+        if (r.getValue("id") != null) events.add(event(r.getString("tenant_id"), r.getUUID("account_id"), r));
+      }
+      if (events.isEmpty()) return Future.succeededFuture(0); // nothing became visible: the place stays
+      String next = snapshot;
+      return publish.apply(events).compose(v -> store(tx, next)).map(events.size());
     }));
   }
 

@@ -97,6 +97,29 @@ class EventPublisherTest {
   }
 
   @Test
+  void whileAnotherProcessHoldsThePublisherLockNothingIsPublished(Vertx vertx) throws Exception {
+    UUID account = UUID.randomUUID();
+    listen(vertx, account);
+    // another publisher process, mid-drain: it holds the lock until its transaction ends
+    SqlConnection rival = pool.getConnection().await(10, TimeUnit.SECONDS);
+    rival.query("BEGIN").execute().await(10, TimeUnit.SECONDS);
+    rival.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(EventRepository.PUBLISHER_LOCK))
+      .await(10, TimeUnit.SECONDS);
+    deploy(vertx);
+    insert(pool, account, 1).await(10, TimeUnit.SECONDS);
+    nudge(vertx);
+    Thread.sleep(300); // several drains, by nudge and by the periodic poll
+    assertThat(seen).as("the lock is the rival's").isEmpty();
+
+    rival.query("COMMIT").execute().await(10, TimeUnit.SECONDS);
+    rival.close();
+    nudge(vertx);
+    awaitSeen(1);
+    Thread.sleep(300);
+    assertThat(seen).as("published once the lock is free, and once").containsExactly(seq(account, 1));
+  }
+
+  @Test
   void eachAccountsEventsGoOutInSeqOrder(Vertx vertx) throws Exception {
     UUID a = UUID.randomUUID();
     UUID b = UUID.randomUUID();

@@ -15,7 +15,9 @@ import java.util.List;
  * Publishes committed outbox rows on the event bus, to the account's address and to its tenant's, in seq
  * order per account. Each drain takes every row committed since the last one (the place is a stored PostgreSQL
  * snapshot, see {@link EventRepository#publishBatch}). It drains when nudged on {@link #NUDGE} (the write path
- * does so after its commits) and every {@code publishIntervalMs} otherwise. Several processes may run it: a
+ * does so after its commits) and, when no drain has started for {@code publishIntervalMs}, on its timer: the
+ * timer is for rows that no nudge announced (other processes' commits); under load the nudges keep it idle,
+ * so it adds no transactions. Several processes may run it: a
  * PostgreSQL advisory lock lets one of them publish at a time, which also keeps each account's order.
  */
 public final class EventPublisher extends VerticleBase {
@@ -35,6 +37,7 @@ public final class EventPublisher extends VerticleBase {
   /** The drain under way, or the last one (stop waits for it). */
   private Future<?> current = Future.succeededFuture();
   private boolean again;
+  private long lastDrainNanos;
 
   public EventPublisher(EventRepository repo, OrionConfig.Streaming config, Clock clock) {
     this.repo = repo;
@@ -44,7 +47,10 @@ public final class EventPublisher extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pollTimer = vertx.setPeriodic(config.publishIntervalMs(), id -> drain());
+    long intervalNanos = config.publishIntervalMs() * 1_000_000L;
+    pollTimer = vertx.setPeriodic(config.publishIntervalMs(), id -> {
+      if (System.nanoTime() - lastDrainNanos >= intervalNanos) drain();
+    });
     purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, PURGE_INTERVAL_MS, id -> purge());
     return vertx.eventBus().localConsumer(NUDGE, m -> drain()).completion();
   }
@@ -70,6 +76,7 @@ public final class EventPublisher extends VerticleBase {
     }
     draining = true;
     again = false;
+    lastDrainNanos = System.nanoTime();
     current = repo.publishBatch(this::publish).andThen(ar -> {
       draining = false;
       if (ar.failed()) log.warn("Publishing outbox events failed; retrying on the next round", ar.cause());

@@ -43,10 +43,12 @@ for r in $(seq 1 "$ROUNDS"); do
     rm -rf "$DATA"; mkdir -p bench/target
     start_service "$jar" "$DATA" bench/target/ab-service.log
     run --mode open --traders 100 --rate 150 --seconds 5 --warmup 55 --ceiling false > /dev/null
-    window 15 15 > bench/target/ab-window & run --mode closed --traders 64 --connections 64 --seconds 20 --warmup 10 \
-      | sed "s/^/$label round $r closed 64: /"; wait; sed "s/^/$label round $r closed 64: /" bench/target/ab-window
-    window 10 15 > bench/target/ab-window & run --mode closed --traders 4 --connections 4 --seconds 20 --warmup 5 \
-      | sed "s/^/$label round $r closed 4: /"; wait; sed "s/^/$label round $r closed 4: /" bench/target/ab-window
+    window 15 15 > bench/target/ab-window & w=$!
+    run --mode closed --traders 64 --connections 64 --seconds 20 --warmup 10 | sed "s/^/$label round $r closed 64: /"
+    wait "$w"; sed "s/^/$label round $r closed 64: /" bench/target/ab-window
+    window 10 15 > bench/target/ab-window & w=$!
+    run --mode closed --traders 4 --connections 4 --seconds 20 --warmup 5 | sed "s/^/$label round $r closed 4: /"
+    wait "$w"; sed "s/^/$label round $r closed 4: /" bench/target/ab-window
     kill "$SERVICE"; wait "$SERVICE" 2>/dev/null || true
   done
 done

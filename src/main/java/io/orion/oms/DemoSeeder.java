@@ -1,9 +1,9 @@
 package io.orion.oms;
 
-import io.orion.oms.infra.Database;
 import io.orion.oms.account.Account;
 import io.orion.oms.account.AccountRepository;
 import io.orion.oms.config.OrionConfig;
+import io.orion.oms.infra.Database;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

@@ -1,12 +1,12 @@
 package io.orion.oms.order;
 
-import io.orion.oms.infra.Database;
 import io.orion.oms.account.AccountRepository;
 import io.orion.oms.account.Position;
 import io.orion.oms.account.PositionRepository;
 import io.orion.oms.common.Decimals;
 import io.orion.oms.common.ErrorCode;
 import io.orion.oms.events.Outbox;
+import io.orion.oms.infra.Database;
 import io.orion.oms.instrument.InstrumentCatalog;
 import io.orion.oms.lp.ExecutionReport;
 import io.vertx.core.Future;

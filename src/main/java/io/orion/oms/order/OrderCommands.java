@@ -1,6 +1,5 @@
 package io.orion.oms.order;
 
-import io.orion.oms.infra.Database;
 import io.orion.oms.account.Account;
 import io.orion.oms.account.AccountRepository;
 import io.orion.oms.auth.Caller;
@@ -12,6 +11,7 @@ import io.orion.oms.common.FieldError;
 import io.orion.oms.common.Problem;
 import io.orion.oms.common.ProblemException;
 import io.orion.oms.events.Outbox;
+import io.orion.oms.infra.Database;
 import io.orion.oms.validation.OrderValidator;
 import io.orion.oms.routing.RoutingVerticle;
 import io.orion.oms.validation.ValidationVerticle;

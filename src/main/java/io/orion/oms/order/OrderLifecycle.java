@@ -1,11 +1,11 @@
 package io.orion.oms.order;
 
-import io.orion.oms.infra.Database;
 import io.orion.oms.common.BusResult;
 import io.orion.oms.common.ErrorCode;
 import io.orion.oms.common.Problem;
 import io.orion.oms.common.ProblemException;
 import io.orion.oms.events.EventPublisher;
+import io.orion.oms.infra.Database;
 import io.orion.oms.lp.ExecutionReport;
 import io.orion.oms.lp.LpConnectorVerticle;
 import io.orion.oms.lp.LpMessages;

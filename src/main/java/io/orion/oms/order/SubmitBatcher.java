@@ -1,11 +1,11 @@
 package io.orion.oms.order;
 
-import io.orion.oms.infra.Database;
 import io.orion.oms.account.Account;
 import io.orion.oms.account.AccountRepository;
 import io.orion.oms.auth.Caller;
 import io.orion.oms.common.ProblemException;
 import io.orion.oms.events.Outbox;
+import io.orion.oms.infra.Database;
 import io.orion.oms.validation.OrderValidator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -7,12 +7,16 @@ import io.orion.oms.instrument.Instrument;
 import io.orion.oms.instrument.InstrumentCatalog;
 import io.orion.oms.instrument.InstrumentRepository;
 import io.orion.oms.support.TestServices;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +52,21 @@ final class ApplierDatabase implements AutoCloseable {
 
   static ApplierDatabase open(int poolSize) throws Exception {
     return new ApplierDatabase(poolSize);
+  }
+
+  /** The first column of the first row {@code sql} answers (a row there must be). */
+  BigDecimal scalar(String sql, Object... args) throws Exception {
+    try (PreparedStatement ps = jdbc.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) throw new AssertionError("no row: " + sql);
+        return rs.getBigDecimal(1);
+      }
+    }
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   @Override

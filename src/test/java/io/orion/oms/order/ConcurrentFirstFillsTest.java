@@ -9,12 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,18 +40,18 @@ class ConcurrentFirstFillsTest {
     for (int round = 0; round < 20; round++) {
       Instant now = Instant.now();
       String tenant = "t-" + UUID.randomUUID();
-      Account account = await(db.accounts.create(tenant, "alice", "Alice", "USD", new BigDecimal("1000000.00"), null,
+      Account account = ApplierDatabase.await(db.accounts.create(tenant, "alice", "Alice", "USD", new BigDecimal("1000000.00"), null,
         null, now));
       String a = placedLeg(account, tenant, new BigDecimal("1000"), now);
       String b = placedLeg(account, tenant, new BigDecimal("2000"), now);
       // both transactions are under way before either commits
       Future<ExecutionApplier.Applied> first = db.applier.apply(trade(a, new BigDecimal("1000")));
       Future<ExecutionApplier.Applied> second = db.applier.apply(trade(b, new BigDecimal("2000")));
-      await(Future.all(first, second));
+      ApplierDatabase.await(Future.all(first, second));
 
-      assertThat(scalar("SELECT quantity FROM positions WHERE account_id = ? AND instrument_id = ?", account.id(),
+      assertThat(db.scalar("SELECT quantity FROM positions WHERE account_id = ? AND instrument_id = ?", account.id(),
         INSTRUMENT)).as("round " + round + ": position after both first fills").isEqualByComparingTo("3000");
-      assertThat(scalar("SELECT sum(quantity) FROM fills WHERE account_id = ?", account.id()))
+      assertThat(db.scalar("SELECT sum(quantity) FROM fills WHERE account_id = ?", account.id()))
         .as("round " + round + ": fills").isEqualByComparingTo("3000");
     }
   }
@@ -66,7 +63,7 @@ class ConcurrentFirstFillsTest {
       new JsonObject());
     UUID id = UUID.randomUUID();
     String clOrdId = "C" + id.toString().replace("-", "").substring(0, 12) + "-1";
-    await(db.pool.withTransaction(tx -> db.orders.insert(tx, id, tenant, "alice", req, BigDecimal.ZERO, now)
+    ApplierDatabase.await(db.pool.withTransaction(tx -> db.orders.insert(tx, id, tenant, "alice", req, BigDecimal.ZERO, now)
       .compose(o -> db.legs.insertAll(tx, List.of(LegRepository.fresh(o.id(), "lp-a", clOrdId, qty, req.price())),
         List.of(tenant), now))));
     return clOrdId;
@@ -77,17 +74,4 @@ class ConcurrentFirstFillsTest {
       ExecutionReport.LpOrderStatus.FILLED, INSTRUMENT, Side.BUY, qty, PX, null, null, null, null, null, false);
   }
 
-  private static BigDecimal scalar(String sql, Object... args) throws Exception {
-    try (PreparedStatement ps = db.jdbc.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertThat(rs.next()).as(sql).isTrue();
-        return rs.getBigDecimal(1);
-      }
-    }
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
 }

@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -175,7 +174,7 @@ class ExecutionInvariantsPropertyTest {
   void booksStayConsistentAfterEveryReport(@ForAll("scenarios") Scenario s) throws Exception {
     Instant now = Instant.now();
     String tenant = "t-" + UUID.randomUUID();
-    Account account = await(accounts.create(tenant, "alice", "Alice USD", "USD", INITIAL_BALANCE, null, null, now));
+    Account account = ApplierDatabase.await(accounts.create(tenant, "alice", "Alice USD", "USD", INITIAL_BALANCE, null, null, now));
     BigDecimal reservedBefore = account.reserved();
     BigDecimal quantity = LOT.multiply(BigDecimal.valueOf(s.lots()));
     boolean buy = s.side() == Side.BUY;
@@ -189,7 +188,7 @@ class ExecutionInvariantsPropertyTest {
     UUID orderId = UUID.randomUUID();
     String clOrdPrefix = "C" + orderId.toString().replace("-", "").substring(0, 12);
     List<String> clOrdIds = new ArrayList<>();
-    Order order = await(pool.withTransaction(tx -> orders.insert(tx, orderId, tenant, "alice", req, hold, now)
+    Order order = ApplierDatabase.await(pool.withTransaction(tx -> orders.insert(tx, orderId, tenant, "alice", req, hold, now)
       .compose(o -> {
         int eventCount = hold.signum() > 0 ? 2 : 1;
         return accounts.reserve(tx, o.accountId(), hold, eventCount, now).compose(res -> {
@@ -229,7 +228,7 @@ class ExecutionInvariantsPropertyTest {
       ExecutionReport r = new ExecutionReport(LPS[t.leg()], clOrdPrefix + "-" + t.execId(), clOrdIds.get(t.leg()), null,
         "LP-" + clOrdIds.get(t.leg()), ExecutionReport.Kind.TRADE, ExecutionReport.LpOrderStatus.PARTIALLY_FILLED,
         INSTRUMENT, s.side(), t.qty(), t.px(), null, null, null, null, null, replay);
-      await(applier.apply(r));
+      ApplierDatabase.await(applier.apply(r));
       check(s, "after step " + step + " (" + t + (replay ? ", replay" : "") + ")", order.id(), account.id(), quantity,
         reservedBefore, model);
     }
@@ -273,10 +272,10 @@ class ExecutionInvariantsPropertyTest {
     BigDecimal expectedFilled = model.filled();
 
     // the order row (through the repository, as the API reads it) against its fills and the model
-    Order o = await(orders.byId(pool, orderId));
-    BigDecimal fillsSum = scalar("SELECT coalesce(sum(quantity), 0) FROM fills WHERE order_id = ?", orderId);
-    BigDecimal fillsNotional = scalar("SELECT coalesce(sum(quantity * price), 0) FROM fills WHERE order_id = ?", orderId);
-    long fillCount = scalar("SELECT count(*) FROM fills WHERE order_id = ?", orderId).longValueExact();
+    Order o = ApplierDatabase.await(orders.byId(pool, orderId));
+    BigDecimal fillsSum = db.scalar("SELECT coalesce(sum(quantity), 0) FROM fills WHERE order_id = ?", orderId);
+    BigDecimal fillsNotional = db.scalar("SELECT coalesce(sum(quantity * price), 0) FROM fills WHERE order_id = ?", orderId);
+    long fillCount = db.scalar("SELECT count(*) FROM fills WHERE order_id = ?", orderId).longValueExact();
     assertThat(fillCount).as(ctx + "fills == distinct (LP, ExecID) applied").isEqualTo(model.applied.size());
     assertThat(fillsSum).as(ctx + "sum(fills)").isEqualByComparingTo(expectedFilled);
     assertThat(o.filledQuantity()).as(ctx + "order.filled_quantity").isEqualByComparingTo(fillsSum);
@@ -295,11 +294,11 @@ class ExecutionInvariantsPropertyTest {
     }
 
     // legs: filled == sum of their fills (one LP per leg), never more than the leg
-    List<Leg> all = await(legs.byOrder(pool, orderId));
+    List<Leg> all = ApplierDatabase.await(legs.byOrder(pool, orderId));
     assertThat(all).as(ctx + "legs").hasSize(s.legLots().size());
     for (Leg leg : all) {
       int i = List.of(LPS).indexOf(leg.lpId());
-      BigDecimal legFills = scalar("SELECT coalesce(sum(quantity), 0) FROM fills WHERE order_id = ? AND lp_id = ?",
+      BigDecimal legFills = db.scalar("SELECT coalesce(sum(quantity), 0) FROM fills WHERE order_id = ? AND lp_id = ?",
         orderId, leg.lpId());
       assertThat(leg.filledQuantity()).as(ctx + "leg " + leg.lpId() + " filled == its fills").isEqualByComparingTo(legFills);
       assertThat(leg.filledQuantity()).as(ctx + "leg " + leg.lpId() + " filled == model").isEqualByComparingTo(model.filled(i));
@@ -318,13 +317,13 @@ class ExecutionInvariantsPropertyTest {
     assertThat(o.status()).as(ctx + "order status").isEqualTo(expectedStatus);
 
     // position: +filled for a buy, -filled for a sell
-    BigDecimal position = scalar("SELECT coalesce(sum(quantity), 0) FROM positions WHERE account_id = ? AND instrument_id = ?",
+    BigDecimal position = db.scalar("SELECT coalesce(sum(quantity), 0) FROM positions WHERE account_id = ? AND instrument_id = ?",
       accountId, INSTRUMENT);
     assertThat(position).as(ctx + "position").isEqualByComparingTo(buy ? expectedFilled : expectedFilled.negate());
 
     // account: balance moves by each fill's cash in whole cents; held funds follow the order's
-    BigDecimal balance = scalar("SELECT balance FROM accounts WHERE id = ?", accountId);
-    BigDecimal reserved = scalar("SELECT reserved FROM accounts WHERE id = ?", accountId);
+    BigDecimal balance = db.scalar("SELECT balance FROM accounts WHERE id = ?", accountId);
+    BigDecimal reserved = db.scalar("SELECT reserved FROM accounts WHERE id = ?", accountId);
     BigDecimal cash = model.cash();
     assertThat(balance).as(ctx + "balance").isEqualByComparingTo(buy ? INITIAL_BALANCE.subtract(cash) : INITIAL_BALANCE.add(cash));
     assertThat(reserved).as(ctx + "reserved >= 0").isGreaterThanOrEqualTo(BigDecimal.ZERO);
@@ -346,21 +345,8 @@ class ExecutionInvariantsPropertyTest {
     List<Long> expectedSeqs = new ArrayList<>();
     for (long i = 1; i <= seqs.size(); i++) expectedSeqs.add(i);
     assertThat(seqs).as(ctx + "event seqs").isEqualTo(expectedSeqs);
-    long lastSeq = scalar("SELECT event_seq FROM accounts WHERE id = ?", accountId).longValueExact();
+    long lastSeq = db.scalar("SELECT event_seq FROM accounts WHERE id = ?", accountId).longValueExact();
     assertThat((long) seqs.size()).as(ctx + "events == account.event_seq").isEqualTo(lastSeq);
   }
 
-  private static BigDecimal scalar(String sql, Object... args) throws Exception {
-    try (PreparedStatement ps = jdbc.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertThat(rs.next()).as(sql).isTrue();
-        return rs.getBigDecimal(1);
-      }
-    }
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
 }

@@ -83,6 +83,7 @@ public final class OrionApp {
   private RateLimiter limiter;
   private TradingHalts halts;
   private String apiDeployment;
+  private String publisherDeployment;
   private final List<String> lpDeployments = new ArrayList<>();
   private final List<String> lpIds = new ArrayList<>();
   private boolean stopped;
@@ -254,7 +255,8 @@ public final class OrionApp {
         config.orders().triggerReloadMs(), clock)))
       .compose(id -> vertx.deployVerticle(new MetricsSamplerVerticle(new MetricsRepository(pool), metrics,
         config.metrics().sampleIntervalMs(), clock)))
-      .compose(id -> vertx.deployVerticle(new EventPublisher(events, config.streaming(), clock)))
+      .compose(id -> vertx.deployVerticle(new EventPublisher(events, config.streaming(), clock))
+        .onSuccess(publisher -> publisherDeployment = publisher))
       .compose(id -> vertx.deployVerticle(() -> {
         ApiVerticle v = new ApiVerticle(deps);
         synchronized (apis) {
@@ -322,8 +324,8 @@ public final class OrionApp {
   /**
    * Blocking, and graceful: the HTTP servers stop accepting and finish the requests in flight (each
    * answer comes after its commit); then the order work still running gets the rest of
-   * {@code shutdown.drainTimeoutMs} to finish its transactions; then the LP sessions log out; then
-   * Vert.x and the embedded servers close. Calling it again does nothing.
+   * {@code shutdown.drainTimeoutMs} to finish its transactions; then the LP sessions log out; then the
+   * outbox publisher stops (its last drain commits); then Vert.x and the embedded servers close. Calling it again does nothing.
    */
   public synchronized void stop() throws Exception {
     if (stopped) return;
@@ -337,6 +339,8 @@ public final class OrionApp {
       awaitIdleDatabase(deadline);
       for (int i = lpDeployments.size() - 1; i >= 0; i--) await(vertx.undeploy(lpDeployments.get(i)), "close LP " + lpIds.get(i));
       if (!lpIds.isEmpty()) log.info("Shutdown: LP sessions closed (FIX logout): {}", String.join(", ", lpIds));
+      // before Vert.x closes the pool: a drain started then would only fail ("Pool closed")
+      if (publisherDeployment != null) await(vertx.undeploy(publisherDeployment), "stop the outbox publisher");
       await(vertx.close(), "close Vert.x");
     }
     if (simulator != null) simulator.close();

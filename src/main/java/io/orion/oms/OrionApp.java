@@ -325,7 +325,8 @@ public final class OrionApp {
    * Blocking, and graceful: the HTTP servers stop accepting and finish the requests in flight (each
    * answer comes after its commit); then the order work still running gets the rest of
    * {@code shutdown.drainTimeoutMs} to finish its transactions; then the LP sessions log out; then the
-   * outbox publisher stops (its last drain commits); then Vert.x and the embedded servers close. Calling it again does nothing.
+   * outbox publisher stops (its last drain commits); then Vert.x and the embedded servers close. Calling it
+   * again does nothing.
    */
   public synchronized void stop() throws Exception {
     if (stopped) return;

@@ -66,12 +66,19 @@ final class InlineRequestValidation implements InputTrustHandler {
     Map<String, RequestParameter> path = new HashMap<>();
     Map<String, RequestParameter> query = new HashMap<>();
     for (Parameter param : operation.getParameters()) {
-      switch (param.getIn()) {
-        case COOKIE -> cookies.put(param.getName(), validator.validateParameter(param, request.getCookies().get(param.getName())));
-        case HEADER -> headers.put(param.getName(), validator.validateParameter(param, request.getHeaders().get(param.getName())));
-        case PATH -> path.put(param.getName(), validator.validateParameter(param, request.getPathParameters().get(param.getName())));
-        case QUERY -> query.put(param.getName(), validator.validateParameter(param, request.getQuery().get(param.getName())));
-      }
+      Map<String, RequestParameter> given = switch (param.getIn()) {
+        case COOKIE -> request.getCookies();
+        case HEADER -> request.getHeaders();
+        case PATH -> request.getPathParameters();
+        case QUERY -> request.getQuery();
+      };
+      Map<String, RequestParameter> validated = switch (param.getIn()) {
+        case COOKIE -> cookies;
+        case HEADER -> headers;
+        case PATH -> path;
+        case QUERY -> query;
+      };
+      validated.put(param.getName(), validator.validateParameter(param, given.get(param.getName())));
     }
     RequestParameter body = validator.validateBody(operation.getRequestBody(), request);
     return new ValidatedRequestImpl(cookies, headers, path, query, body);

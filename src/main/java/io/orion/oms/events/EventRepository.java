@@ -34,8 +34,8 @@ public final class EventRepository {
   // index: a transaction the stored snapshot does not see is at least its xmin, one the current sees is below its
   // xmax. id order is seq order within an account: both are taken under the account's row lock. (The stored
   // snapshot is read as a scalar: the planner then knows it is one row and keeps the plan cheap.)
-  private static final String NEWLY_VISIBLE = "SELECT s.locked, s.now::text AS snapshot, e.id, e.tenant_id, e.account_id, "
-    + COLUMNS
+  private static final String NEWLY_VISIBLE = "SELECT s.locked, s.now::text AS snapshot, e.id, e.tenant_id,"
+    + " e.account_id, " + COLUMNS
     + " FROM (SELECT pg_try_advisory_xact_lock($1) AS locked, (SELECT published FROM event_publisher) AS prev,"
     + " pg_current_snapshot() AS now) s"
     + " LEFT JOIN events e ON s.locked AND e.xid >= pg_snapshot_xmin(s.prev) AND e.xid < pg_snapshot_xmax(s.now)"
@@ -69,7 +69,8 @@ public final class EventRepository {
    * publishes them again: subscribers drop seqs they have.
    */
   public Future<Integer> publishBatch(Function<List<StreamEvent>, Future<Void>> publish) {
-    return Database.transaction(pool, tx -> tx.preparedQuery(NEWLY_VISIBLE).execute(Tuple.of(PUBLISHER_LOCK)).compose(rs -> {
+    Tuple lock = Tuple.of(PUBLISHER_LOCK);
+    return Database.transaction(pool, tx -> tx.preparedQuery(NEWLY_VISIBLE).execute(lock).compose(rs -> {
       List<StreamEvent> events = new ArrayList<>(rs.size());
       String snapshot = null;
       for (Row r : rs) {

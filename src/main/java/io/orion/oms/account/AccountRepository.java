@@ -49,6 +49,7 @@ public final class AccountRepository {
     UPDATE accounts SET balance = balance + $2::numeric, reserved = greatest(reserved - $3::numeric, 0),
       event_seq = event_seq + $4, version = version + 1, updated_at = $5
     WHERE id = $1 RETURNING balance, reserved, event_seq""";
+  private static final String LOCK_ALL = "SELECT id FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE";
   private static final String CURRENCY = "SELECT currency FROM accounts WHERE id = $1";
   private static final String POSITION_QTY =
     "SELECT quantity FROM positions WHERE account_id = $1 AND instrument_id = $2";
@@ -130,8 +131,20 @@ public final class AccountRepository {
   }
 
   /**
-   * Group commit: several reservations in one round trip, applied in list order (callers sort by account so
-   * that concurrent batches take account row locks in the same order). Null entries: funds short.
+   * The order every transaction that locks several accounts takes them in: PostgreSQL's order of uuids (their
+   * bytes, unsigned), which is the order of their canonical text; {@link UUID#compareTo} compares signed halves.
+   */
+  public static final java.util.Comparator<UUID> LOCK_ORDER = java.util.Comparator.comparing(UUID::toString);
+
+  /** Locks the accounts, in {@link #LOCK_ORDER}. */
+  public Future<Void> lockAll(SqlClient tx, java.util.Collection<UUID> ids) {
+    return tx.preparedQuery(LOCK_ALL).execute(Tuple.of(ids.toArray(new UUID[0]))).mapEmpty();
+  }
+
+  /**
+   * Group commit: several reservations in one round trip, applied in list order (callers sort by account in
+   * {@link #LOCK_ORDER} so that concurrent batches take account row locks in the same order). Null entries: funds
+   * short.
    */
   public Future<List<Reservation>> reserveBatch(SqlClient tx, List<Tuple> rows) {
     return tx.preparedQuery(RESERVE).executeBatch(rows).map(rs -> {

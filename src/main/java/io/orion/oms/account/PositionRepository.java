@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 
 /** All SQL on {@code positions}. Written only inside the transaction that applies a fill. */
@@ -23,6 +24,15 @@ public final class PositionRepository {
   private static final String CREATE_FLAT = """
     INSERT INTO positions (account_id, instrument_id, tenant_id, quantity, realized_pnl, version, updated_at)
     VALUES ($1, $2, $3, 0, 0, 0, $4) ON CONFLICT (account_id, instrument_id) DO NOTHING""";
+  /** {@link #CREATE_FLAT} for many positions, in key order (the order {@link #LOCK_ALL} takes them in). */
+  private static final String CREATE_FLAT_ALL = """
+    INSERT INTO positions (account_id, instrument_id, tenant_id, quantity, realized_pnl, version, updated_at)
+    SELECT a, i, t, 0, 0, 0, $4 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(a, i, t) ORDER BY a, i
+    ON CONFLICT (account_id, instrument_id) DO NOTHING""";
+  private static final String LOCK_ALL = """
+    SELECT p.account_id FROM positions p JOIN unnest($1::uuid[], $2::text[]) AS u(a, i)
+      ON p.account_id = u.a AND p.instrument_id = u.i
+    ORDER BY p.account_id, p.instrument_id FOR NO KEY UPDATE OF p""";
   private static final String UPSERT = """
     INSERT INTO positions (account_id, instrument_id, tenant_id, quantity, average_price, realized_pnl, version, updated_at)
     VALUES ($1, $2, $3, $4, $5, $6, 0, $7)
@@ -32,9 +42,9 @@ public final class PositionRepository {
 
   private static final String BY_ACCOUNT = "SELECT * FROM positions WHERE account_id = $1 ORDER BY instrument_id";
 
-  public Future<java.util.List<Position>> byAccount(SqlClient client, UUID accountId) {
+  public Future<List<Position>> byAccount(SqlClient client, UUID accountId) {
     return client.preparedQuery(BY_ACCOUNT).execute(Tuple.of(accountId)).map(rs -> {
-      java.util.List<Position> out = new java.util.ArrayList<>();
+      List<Position> out = new java.util.ArrayList<>();
       rs.forEach(r -> out.add(fromRow(r)));
       return out;
     });
@@ -48,6 +58,20 @@ public final class PositionRepository {
     Future<Position> locked = tx.preparedQuery(LOCK).execute(Tuple.of(accountId, instrumentId)).map(rs -> rs.size() == 0
       ? Position.flat(accountId, instrumentId) : fromRow(rs.iterator().next()));
     return Future.join(created, locked).map(x -> locked.result());
+  }
+
+  /**
+   * Locks the positions of {@code accountIds[k]} in {@code instrumentIds[k]} in key order, creating flat rows where
+   * there are none yet (a batch of fills locks all its positions before any account).
+   */
+  public Future<Void> lockAll(SqlClient tx, List<UUID> accountIds, List<String> instrumentIds, List<String> tenants,
+                              Instant now) {
+    UUID[] a = accountIds.toArray(new UUID[0]);
+    String[] i = instrumentIds.toArray(new String[0]);
+    Future<?> created = tx.preparedQuery(CREATE_FLAT_ALL).execute(Tuple.of(a, i, tenants.toArray(new String[0]),
+      OffsetDateTime.ofInstant(now, ZoneOffset.UTC)));
+    Future<?> locked = tx.preparedQuery(LOCK_ALL).execute(Tuple.tuple().addValue(a).addValue(i)); // not Tuple.of(Object, Object...)
+    return Future.join(created, locked).mapEmpty();
   }
 
   /**

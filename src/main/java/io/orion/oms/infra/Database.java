@@ -54,22 +54,25 @@ public final class Database {
    * reply. Commits when the work succeeds, rolls back when it fails.
    */
   public static <T> Future<T> transaction(Pool pool, Function<SqlConnection, Future<T>> work) {
-    return pool.getConnection().compose(conn -> {
-      Future<Transaction> begun = conn.begin();
-      Future<T> done;
-      try {
-        done = work.apply(conn);
-      } catch (RuntimeException e) {
-        done = Future.failedFuture(e);
-      }
-      Future<T> result = done;
-      return begun
-        .compose(tx -> result.compose(
-          res -> tx.commit().map(res),
-          err -> err instanceof TransactionRollbackException ? Future.<T>failedFuture(err)
-            : tx.rollback().transform(ignored -> Future.<T>failedFuture(err))))
-        .onComplete(ignored -> conn.close());
-    });
+    return pool.getConnection().compose(conn -> transaction(conn, work));
+  }
+
+  /** As {@link #transaction(Pool, Function)} on a connection already taken from the pool; gives it back after. */
+  public static <T> Future<T> transaction(SqlConnection conn, Function<SqlConnection, Future<T>> work) {
+    Future<Transaction> begun = conn.begin();
+    Future<T> done;
+    try {
+      done = work.apply(conn);
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    Future<T> result = done;
+    return begun
+      .compose(tx -> result.compose(
+        res -> tx.commit().map(res),
+        err -> err instanceof TransactionRollbackException ? Future.<T>failedFuture(err)
+          : tx.rollback().transform(ignored -> Future.<T>failedFuture(err))))
+      .onComplete(ignored -> conn.close());
   }
 
   /**

@@ -86,19 +86,127 @@ public final class ExecutionApplier {
     Instant now = clock.instant();
     List<OrderStatus> before = new ArrayList<>(2); // metrics: the status each report found
     List<Applied> applied = new ArrayList<>(2);
-    return Database.transaction(pool, tx -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (ExecutionReport r : take.get()) {
-        chain = chain.compose(v -> applyIn(tx, r, now, before)).map(a -> {
-          applied.add(a);
-          return null;
-        });
-      }
-      return chain;
-    }).map(v -> {
+    return Database.transaction(pool, tx -> applyGroup(tx, take.get(), now, before, applied)).map(v -> {
       for (int i = 0; i < applied.size(); i++) recordLatency(before.get(i), applied.get(i).order(), now);
       return applied;
     });
+  }
+
+  /**
+   * The reports of several orders in one transaction and one commit: each inner list is one order's reports (its
+   * key: {@link OrderLifecycle#orderKey}), applied one after another as {@link #applyAll} would. {@code take} is asked
+   * for them once a connection is free; when it gives none, no transaction is begun. One result list per order
+   * taken, in order.
+   *
+   * <p>Lock order: the transaction first locks every order it names (by id), then the positions its fills may
+   * touch (by account and instrument, created flat where missing), then the accounts (by
+   * {@link AccountRepository#LOCK_ORDER}), all before any report is applied: the order every other writer takes
+   * them in (orders, legs, positions, accounts; submission batches lock accounts in the same order), so batches
+   * cannot deadlock with each other or with anything else. The reports' own lock statements then find their
+   * rows locked already. Orders of different accounts are applied side by side (their statements pipelined on
+   * the one connection); an account's orders one after another, since a fill's position is computed from the
+   * row it read. A key that names no order (a ClOrdID not of ours) is applied after all others.
+   */
+  public Future<List<List<Applied>>> applyOrders(java.util.function.Supplier<List<List<ExecutionReport>>> take) {
+    return pool.getConnection().compose(conn -> {
+      List<List<ExecutionReport>> groups;
+      try {
+        groups = take.get();
+      } catch (RuntimeException e) {
+        conn.close();
+        return Future.failedFuture(e);
+      }
+      if (groups.isEmpty()) {
+        conn.close();
+        return Future.succeededFuture(List.<List<Applied>>of());
+      }
+      Instant now = clock.instant();
+      List<List<OrderStatus>> before = new ArrayList<>(groups.size());
+      List<List<Applied>> applied = new ArrayList<>(groups.size());
+      for (int i = 0; i < groups.size(); i++) {
+        before.add(new ArrayList<>(2));
+        applied.add(new ArrayList<>(groups.get(i).size()));
+      }
+      return Database.transaction(conn, tx -> applyGroups(tx, groups, now, before, applied)).map(v -> {
+        for (int g = 0; g < groups.size(); g++) {
+          for (int i = 0; i < applied.get(g).size(); i++) recordLatency(before.get(g).get(i), applied.get(g).get(i).order(), now);
+        }
+        return applied;
+      });
+    });
+  }
+
+  private Future<Void> applyGroups(SqlConnection tx, List<List<ExecutionReport>> groups, Instant now,
+                                   List<List<OrderStatus>> before, List<List<Applied>> applied) {
+    List<String> keys = new ArrayList<>(groups.size());
+    for (List<ExecutionReport> g : groups) keys.add(OrderLifecycle.orderKey(g.get(0).clOrdId()));
+    return orders.lockByKeys(tx, keys).compose(locked -> {
+      java.util.Map<String, OrderRepository.KeyLocked> byKey = new java.util.HashMap<>();
+      java.util.TreeSet<UUID> accountIds = new java.util.TreeSet<>(AccountRepository.LOCK_ORDER);
+      java.util.Set<String> positionKeys = new java.util.HashSet<>();
+      List<UUID> posAccounts = new ArrayList<>();
+      List<String> posInstruments = new ArrayList<>();
+      List<String> posTenants = new ArrayList<>();
+      for (OrderRepository.KeyLocked k : locked) {
+        byKey.putIfAbsent(k.key(), k);
+        accountIds.add(k.accountId());
+      }
+      for (int g = 0; g < groups.size(); g++) {
+        OrderRepository.KeyLocked k = byKey.get(keys.get(g));
+        if (k == null || !mayTrade(groups.get(g))) continue;
+        if (positionKeys.add(k.accountId() + "/" + k.instrumentId())) {
+          posAccounts.add(k.accountId());
+          posInstruments.add(k.instrumentId());
+          posTenants.add(k.tenantId());
+        }
+      }
+      // sent at once, behind the order locks; the connection runs them, and then the reports, in this order
+      List<Future<?>> all = new ArrayList<>();
+      if (!posAccounts.isEmpty()) all.add(positions.lockAll(tx, posAccounts, posInstruments, posTenants, now));
+      if (!accountIds.isEmpty()) all.add(accounts.lockAll(tx, accountIds));
+      java.util.Map<UUID, Future<Void>> byAccount = new java.util.HashMap<>();
+      List<Integer> unknown = new ArrayList<>();
+      for (int g = 0; g < groups.size(); g++) {
+        OrderRepository.KeyLocked k = byKey.get(keys.get(g));
+        if (k == null) {
+          unknown.add(g);
+          continue;
+        }
+        int group = g;
+        Future<Void> prev = byAccount.getOrDefault(k.accountId(), Future.succeededFuture());
+        byAccount.put(k.accountId(), prev.compose(v -> applyGroup(tx, groups.get(group), now, before.get(group),
+          applied.get(group))));
+      }
+      all.addAll(byAccount.values());
+      // every chain runs to its end before the commit or rollback (Future.join), so no statement of the
+      // transaction can go out after it ended
+      return Future.join(all).compose(v -> {
+        Future<Void> rest = Future.succeededFuture();
+        for (int g : unknown) rest = rest.compose(x -> applyGroup(tx, groups.get(g), now, before.get(g), applied.get(g)));
+        return rest;
+      });
+    });
+  }
+
+  /** A fill may come of it: a trade, or the LP's status of a leg (which books fills we missed). */
+  private static boolean mayTrade(List<ExecutionReport> reports) {
+    for (ExecutionReport r : reports) {
+      if (r.kind() == ExecutionReport.Kind.TRADE || r.kind() == ExecutionReport.Kind.ORDER_STATUS) return true;
+    }
+    return false;
+  }
+
+  /** One order's reports, one after another. */
+  private Future<Void> applyGroup(SqlConnection tx, List<ExecutionReport> reports, Instant now, List<OrderStatus> before,
+                                  List<Applied> applied) {
+    Future<Void> chain = Future.succeededFuture();
+    for (ExecutionReport r : reports) {
+      chain = chain.compose(v -> applyIn(tx, r, now, before)).map(a -> {
+        applied.add(a);
+        return null;
+      });
+    }
+    return chain;
   }
 
   private Future<Applied> applyIn(SqlConnection tx, ExecutionReport r, Instant now, List<OrderStatus> before) {

@@ -52,6 +52,7 @@ public final class OrderLifecycle {
   private final long lpCallTimeoutMs;
   private final Clock clock;
   private final io.micrometer.core.instrument.MeterRegistry meters;
+  private final ReportBatcher reports;
 
   public OrderLifecycle(Vertx vertx, Pool pool, OrderRepository orders, LegRepository legs, ExecutionApplier applier,
                         RetryPolicy retry, long lpCallTimeoutMs, Clock clock,
@@ -65,6 +66,8 @@ public final class OrderLifecycle {
     this.retry = retry;
     this.lpCallTimeoutMs = lpCallTimeoutMs;
     this.clock = clock;
+    // after a commit, the publisher is nudged to publish the outbox rows just written
+    this.reports = new ReportBatcher(vertx, applier, this::afterApplied, () -> vertx.eventBus().send(EventPublisher.NUDGE, null));
   }
 
   /**
@@ -546,16 +549,6 @@ public final class OrderLifecycle {
       leg.filledQuantity(), BigDecimal.ZERO, leg.averagePrice(), "unknown at the LP", clock.instant(), false));
   }
 
-  /**
-   * Reports of one order waiting or being applied, by order. An order's reports are applied one round at a
-   * time, in arrival order: transactions of one order would otherwise race for its row lock, and an IOC's
-   * CANCELED could be applied before the TRADE that came first, closing the order and losing the fill. A round
-   * takes every report of the order that has arrived by the time its transaction has a connection, so under
-   * load an acknowledgement and the fill right behind it share one commit. Touched on the order verticle's
-   * event loop only.
-   */
-  private final java.util.Map<String, java.util.ArrayDeque<ExecutionReport>> applying = new java.util.HashMap<>();
-
   /** The order a ClOrdID belongs to: every ClOrdID of an order starts with its order ref. */
   static String orderKey(String clOrdId) {
     if (clOrdId == null) return "";
@@ -565,93 +558,9 @@ public final class OrderLifecycle {
 
   private static final java.util.regex.Pattern ORDER_REF = java.util.regex.Pattern.compile("ORD-\\d{8}-\\d+");
 
-  /**
-   * LP + ExecID of reports applied lately. The LP's first report of a send comes twice (in the send's reply
-   * and on the stream); the copy is dropped here instead of costing work that the primary key of
-   * execution_reports would turn into a no-op anyway. Reports of one order are applied one round after
-   * another, so the copy finds the original here once it committed. Bounded: an older copy still meets the
-   * primary key.
-   */
-  private final java.util.Map<String, Boolean> recentlyApplied = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
-      return size() > RECENT_REPORTS;
-    }
-  };
-  private static final int RECENT_REPORTS = 8192;
-
-  /** Every execution report, from every LP: applied in arrival order for each order. */
+  /** Every execution report, from every LP: applied in arrival order for each order, many orders per commit. */
   public void onExecution(ExecutionReport report) {
-    String key = orderKey(report.clOrdId());
-    java.util.ArrayDeque<ExecutionReport> queued = applying.get(key);
-    if (queued != null) {
-      queued.add(report); // the round under way takes it, or the next one
-      return;
-    }
-    queued = new java.util.ArrayDeque<>(2);
-    queued.add(report);
-    applying.put(key, queued);
-    applyRound(key, queued);
-  }
-
-  private static String reportId(ExecutionReport r) {
-    return r.lpId() + '\u0000' + r.execId();
-  }
-
-  /** One transaction for the order's reports queued by the time it has a connection; then the next round. */
-  private void applyRound(String key, java.util.ArrayDeque<ExecutionReport> queued) {
-    queued.removeIf(r -> recentlyApplied.containsKey(reportId(r)));
-    if (queued.isEmpty()) {
-      applying.remove(key);
-      return;
-    }
-    List<ExecutionReport> taken = new ArrayList<>(queued.size());
-    applier.applyAll(() -> {
-        java.util.Set<String> ids = new java.util.HashSet<>();
-        for (ExecutionReport r; (r = queued.poll()) != null; ) {
-          String id = reportId(r);
-          if (!recentlyApplied.containsKey(id) && ids.add(id)) taken.add(r); // a copy queued twice goes once
-        }
-        return taken;
-      })
-      .transform(ar -> {
-        if (ar.succeeded()) return Future.succeededFuture(results(ar.result()));
-        if (taken.size() > 1) return applyOneByOne(taken); // rolled back: alone, only the one at fault fails
-        if (taken.isEmpty()) { // failed before it took anything (no connection): they fail as they are
-          for (ExecutionReport r; (r = queued.poll()) != null; ) taken.add(r);
-        }
-        List<Future<ExecutionApplier.Applied>> failed = new ArrayList<>(taken.size());
-        for (int i = 0; i < taken.size(); i++) failed.add(Future.failedFuture(ar.cause()));
-        return Future.succeededFuture(failed);
-      })
-      .onComplete(ar -> {
-        List<Future<ExecutionApplier.Applied>> results = ar.result();
-        boolean committed = false;
-        for (int i = 0; i < taken.size(); i++) {
-          committed |= afterApplied(taken.get(i), results.get(i));
-        }
-        if (committed) vertx.eventBus().send(EventPublisher.NUDGE, null); // publish the outbox rows just committed
-        applyRound(key, queued);
-      });
-  }
-
-  private static List<Future<ExecutionApplier.Applied>> results(List<ExecutionApplier.Applied> applied) {
-    List<Future<ExecutionApplier.Applied>> out = new ArrayList<>(applied.size());
-    for (ExecutionApplier.Applied a : applied) out.add(Future.succeededFuture(a));
-    return out;
-  }
-
-  /** Each report in a transaction of its own, one after another. */
-  private Future<List<Future<ExecutionApplier.Applied>>> applyOneByOne(List<ExecutionReport> reports) {
-    List<Future<ExecutionApplier.Applied>> out = new ArrayList<>(reports.size());
-    Future<Void> chain = Future.succeededFuture();
-    for (ExecutionReport r : reports) {
-      chain = chain.transform(x -> applier.apply(r).transform(ar -> {
-        out.add(ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause()));
-        return Future.<Void>succeededFuture();
-      }));
-    }
-    return chain.map(out);
+    reports.add(report);
   }
 
   /** What follows a report's transaction; true if it committed a change. */
@@ -660,7 +569,6 @@ public final class OrderLifecycle {
       log.atError().addKeyValue("lpId", report.lpId()).setCause(result.cause()).log("Execution report {} from {} could not be applied", report.execId(), report.lpId());
       return false;
     }
-    recentlyApplied.put(reportId(report), Boolean.TRUE);
     ExecutionApplier.Applied a = result.result();
     if (a.order() == null) return false;
     // the trigger verticle re-prices working pegged orders: it must see them working, and their new price

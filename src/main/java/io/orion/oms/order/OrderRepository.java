@@ -84,6 +84,15 @@ public final class OrderRepository {
   private static final String LOCK_BY_ID = "SELECT * FROM orders WHERE id = $1 FOR NO KEY UPDATE";
   private static final String LOCK_BY_LEG = """
     SELECT * FROM orders WHERE id = (SELECT order_id FROM order_legs WHERE cl_ord_id = $1) FOR NO KEY UPDATE""";
+  // A batch of reports locks all its orders first, in id order (see ExecutionApplier#applyOrders). A key is an order
+  // ref, or a leg's ClOrdID when the report's ClOrdID does not start with one. ORDER BY is applied before the rows
+  // are locked, so they are locked in that order.
+  private static final String LOCK_BY_KEYS = """
+    SELECT k.key, o.id, o.account_id, o.instrument_id, o.tenant_id
+    FROM unnest($1::text[]) AS k(key)
+      JOIN orders o ON o.id = coalesce((SELECT r.id FROM orders r WHERE r.order_ref = k.key),
+        (SELECT l.order_id FROM order_legs l WHERE l.cl_ord_id = k.key))
+    ORDER BY o.id FOR NO KEY UPDATE OF o""";
   private static final String FILLS =
     "SELECT * FROM fills WHERE order_id = $1 ORDER BY executed_at, id";
   private static final String MODIFICATIONS =
@@ -220,6 +229,21 @@ public final class OrderRepository {
   /** Locks the order of the leg whose current ClOrdID is {@code clOrdId}; null if no leg has it. */
   public Future<Order> lockByLegClOrdId(SqlClient tx, String clOrdId) {
     return tx.preparedQuery(LOCK_BY_LEG).execute(Tuple.of(clOrdId)).map(OrderRepository::first);
+  }
+
+  /** An order locked for a batch of reports, under the key that named it. */
+  public record KeyLocked(String key, UUID id, UUID accountId, String instrumentId, String tenantId) {}
+
+  /** Locks the orders {@code keys} name (order refs, or legs' ClOrdIDs), in id order; keys naming none are left out. */
+  public Future<List<KeyLocked>> lockByKeys(SqlClient tx, List<String> keys) {
+    return tx.preparedQuery(LOCK_BY_KEYS).execute(Tuple.of(keys.toArray(new String[0]))).map(rs -> {
+      List<KeyLocked> out = new ArrayList<>(rs.size());
+      for (Row r : rs) {
+        out.add(new KeyLocked(r.getString("key"), r.getUUID("id"), r.getUUID("account_id"), r.getString("instrument_id"),
+          r.getString("tenant_id")));
+      }
+      return out;
+    });
   }
 
   /** Writes the state fields of {@code o} (status, fills, held funds, reject) and bumps the version. */

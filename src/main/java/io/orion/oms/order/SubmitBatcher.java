@@ -45,8 +45,8 @@ import java.util.function.Function;
  *   <li>a database error rolls the batch back, and its orders are then written one transaction each (the
  *   single path of {@link OrderCommands}), so one bad order fails only itself.</li>
  * </ul>
- * Reservations are applied sorted by account id: concurrent batches take account row locks in the same
- * order and cannot deadlock one another. Orders of accounts with a position limit do not come here: that
+ * Reservations are applied sorted by account id ({@link AccountRepository#LOCK_ORDER}): concurrent batches, and
+ * batches of execution reports, take account row locks in the same order and cannot deadlock one another. Orders of accounts with a position limit do not come here: that
  * limit is re-checked under the row lock with reads the batch does not do.
  *
  * <p>Runs on the order verticle's event loop only (no locking).
@@ -180,7 +180,7 @@ final class SubmitBatcher {
     }).compose(v -> {
       // 2. the reservations, sorted by account (lock order), each taking its events' seqs
       List<Slot> placed = slots.stream().filter(s -> s.order != null)
-        .sorted(Comparator.comparing((Slot s) -> s.order.accountId())).toList();
+        .sorted(Comparator.comparing((Slot s) -> s.order.accountId(), AccountRepository.LOCK_ORDER)).toList();
       List<Tuple> reserve = new ArrayList<>(placed.size());
       for (Slot s : placed) {
         reserve.add(AccountRepository.reserveRow(s.order.accountId(), s.p.accepted().reserveAmount(),

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Reproduces the end-to-end tables of docs/benchmarks.md in one command, from the project root:
 #
-#   bench/run-all.sh            # about 10 minutes
+#   bench/run-all.sh            # about 12 minutes
 #
 # Builds the service and the benchmarks, starts the service as documented (durable embedded PostgreSQL,
 # rate limits off, warnings-only logs) on a fresh data directory, runs every scenario (open 100 and 1,000
 # traders at 100 orders/s, open 1,000 orders/s, closed 4 and 64 connections, the step test, the database
-# ceiling), writes each report under bench/target/results/, and stops the service.
+# ceiling), writes each report under bench/target/results/, and stops the service; then the same service with every
+# simulated LP answering at once (open 100 traders at 100/s and the step test: what the OMS itself adds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,5 +41,18 @@ bench closed-4                 --mode closed --traders 4 --connections 4 --warmu
 bench closed-64                --mode closed --traders 64 --connections 64 --warmup 20 --seconds 20
 bench step                     --mode step --traders 100 --rate 100 --step-factor 1.5 --seconds 10 --warmup 5
 bench open-100-traders-1000    --mode open --traders 100 --rate 1000 --seconds 15 --warmup 5 --ceiling false
+
+# The OMS alone: the default simulated LPs answer after 1, 5 and 20 ms (their latencyMs), which submit->fill includes.
+# The same configuration with every LP answering at once, on a second fresh service.
+echo "== restarting the service with every simulated LP at latencyMs 0"
+kill "$SERVICE"; wait "$SERVICE" 2>/dev/null || true
+CONF0=bench/target/conf-lp-latency-0
+rm -rf "$CONF0" "$DATA"
+cp -r conf "$CONF0"
+sed -i 's/"latencyMs": *[0-9]*/"latencyMs": 0/g' "$CONF0/orion.json"
+ORION_CONF_DIR="$CONF0" start_service target/orion-oms.jar "$DATA" "$OUT/service-lp0.log"
+bench warm-up-lp0              --mode open --traders 100 --rate 150 --seconds 30 --warmup 90 --ceiling false > /dev/null
+bench lp0-open-100-traders-100 --mode open --traders 100 --rate 100 --seconds 15 --warmup 5 --ceiling false
+bench lp0-step                 --mode step --traders 100 --rate 100 --step-factor 1.5 --seconds 10 --warmup 5
 
 echo "== reports in $OUT"

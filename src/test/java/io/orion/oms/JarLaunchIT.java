@@ -51,7 +51,9 @@ class JarLaunchIT {
       Matcher a = ACCOUNT.matcher(line);
       if (a.find()) account = a.group(1);
     }
-    assertThat(account).as("the banner names the demo account").isNotNull();
+    if (account == null) p.destroyForcibly();
+    assertThat(account).as("the banner names the demo account; the process %s and printed:%n%s",
+      p.isAlive() ? "is running" : "exited", String.join("\n", output)).isNotNull();
     Thread drain = new Thread(() -> {
       try {
         out.lines().forEach(output::add);

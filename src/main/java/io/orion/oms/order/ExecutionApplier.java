@@ -25,10 +25,11 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Applies one LP execution report in one transaction: the report is recorded first (LP + ExecID is the
- * primary key, so a duplicate or replay changes nothing), then the leg, the order, the fill, the position,
- * the balance, the audit trail and the outbox move together. Locks go order → position → account, the
- * same order as every other writer.
+ * Applies LP execution reports: each report is recorded first (LP + ExecID is the primary key, so a duplicate or
+ * replay changes nothing), then the leg, the order, the fill, the position, the balance, the audit trail and the
+ * outbox move together, in the report's transaction. One report ({@link #apply}), an order's reports
+ * ({@link #applyAll}) or the reports of many orders ({@link #applyOrders}) share a transaction. Locks go order → leg →
+ * position → account, the same order as every other writer.
  */
 public final class ExecutionApplier {
   private static final Logger log = LoggerFactory.getLogger(ExecutionApplier.class);

@@ -74,21 +74,16 @@ public final class ExecutionApplier {
   }
 
   public Future<Applied> apply(ExecutionReport r) {
-    return applyAll(() -> List.of(r)).map(all -> all.get(0));
+    return applyAll(List.of(r)).map(all -> all.get(0));
   }
 
-  /**
-   * Reports of one order, applied one after another in one transaction, each as it would be alone. {@code take}
-   * is asked for them once the transaction holds its connection, so that reports which arrived while it waited
-   * for one (under load, an acknowledgement and the fill behind it) share its commit. One result per report
-   * taken, in order.
-   */
-  public Future<List<Applied>> applyAll(java.util.function.Supplier<List<ExecutionReport>> take) {
+  /** Reports of one order, applied one after another in one transaction, each as it would be alone; in order. */
+  public Future<List<Applied>> applyAll(List<ExecutionReport> reports) {
     Instant now = clock.instant();
     List<OrderStatus> before = new ArrayList<>(2); // metrics: the status each report found
     List<Applied> applied = new ArrayList<>(2);
-    return Database.transaction(pool, tx -> applyGroup(tx, take.get(), now, before, applied)).map(v -> {
-      for (int i = 0; i < applied.size(); i++) recordLatency(before.get(i), applied.get(i).order(), now);
+    return Database.transaction(pool, tx -> applyGroup(tx, reports, now, before, applied)).map(v -> {
+      recordLatencies(before, applied, now);
       return applied;
     });
   }
@@ -129,9 +124,7 @@ public final class ExecutionApplier {
         applied.add(new ArrayList<>(groups.get(i).size()));
       }
       return Database.transaction(conn, tx -> applyGroups(tx, groups, now, before, applied)).map(v -> {
-        for (int g = 0; g < groups.size(); g++) {
-          for (int i = 0; i < applied.get(g).size(); i++) recordLatency(before.get(g).get(i), applied.get(g).get(i).order(), now);
-        }
+        for (int g = 0; g < groups.size(); g++) recordLatencies(before.get(g), applied.get(g), now);
         return applied;
       });
     });
@@ -261,6 +254,10 @@ public final class ExecutionApplier {
         return onReport(tx, orderLocked.result(), legLocked.result(), r, now);
       });
     });
+  }
+
+  private void recordLatencies(List<OrderStatus> before, List<Applied> applied, Instant now) {
+    for (int i = 0; i < applied.size(); i++) recordLatency(before.get(i), applied.get(i).order(), now);
   }
 
   /** Metrics only, after the commit: the first acknowledgement (pending to anything live) and the fill. */

@@ -2,6 +2,7 @@ package io.orion.oms.order;
 
 import io.orion.oms.lp.ExecutionReport;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ final class ReportBatcher {
   static final int MAX_ORDERS = 64;
   private static final int RECENT_REPORTS = 8192;
 
+  private final Vertx vertx;
   private final ExecutionApplier applier;
   /** What follows a report's transaction (its outcome); answers whether it committed a change. */
   private final BiPredicate<ExecutionReport, Future<ExecutionApplier.Applied>> after;
@@ -50,7 +52,6 @@ final class ReportBatcher {
   private final LinkedHashSet<String> ready = new LinkedHashSet<>();
   private int inFlight;
   private boolean drainScheduled;
-  private final io.vertx.core.Vertx vertx;
 
   /**
    * LP + ExecID of reports applied lately. The LP's first report of a send comes twice (in the send's reply
@@ -66,7 +67,7 @@ final class ReportBatcher {
     }
   };
 
-  ReportBatcher(io.vertx.core.Vertx vertx, ExecutionApplier applier,
+  ReportBatcher(Vertx vertx, ExecutionApplier applier,
                 BiPredicate<ExecutionReport, Future<ExecutionApplier.Applied>> after, Runnable committed) {
     this.vertx = vertx;
     this.applier = applier;
@@ -160,7 +161,7 @@ final class ReportBatcher {
   private Future<List<List<Future<ExecutionApplier.Applied>>>> alone(List<List<ExecutionReport>> taken) {
     List<Future<List<Future<ExecutionApplier.Applied>>>> each = new ArrayList<>(taken.size());
     for (List<ExecutionReport> group : taken) {
-      each.add(applier.applyAll(() -> group).transform(ar -> ar.succeeded()
+      each.add(applier.applyAll(group).transform(ar -> ar.succeeded()
         ? Future.succeededFuture(succeeded(ar.result()))
         : group.size() > 1 ? oneByOne(group) : Future.succeededFuture(List.of(Future.failedFuture(ar.cause())))));
     }

@@ -26,9 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Execution reports of many orders in one transaction ({@link ExecutionApplier#applyOrders}, {@link ReportBatcher}):
- * they commit together, each as it would alone; the rows are locked in the global order (orders, positions,
- * accounts) before any report is applied; a report that fails fails alone.
+ * Execution reports of many orders at once. In one transaction ({@link ExecutionApplier#applyOrders},
+ * {@link ReportBatcher}): they commit together, each as it would alone; the rows are locked in the global order
+ * (orders, positions, accounts) before any report is applied; a report that fails fails alone. In concurrent
+ * transactions: the first fills of one position both count.
  */
 class ReportBatchTest {
   static final String EURUSD = "EURUSD";
@@ -187,6 +188,30 @@ class ReportBatchTest {
         + " AND wait_event_type = 'Lock'").intValue();
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The first fills of a position, arriving for two orders at once in two transactions, both count: neither may
+   * start from "no position yet" and then overwrite the other's row.
+   */
+  @Test
+  void twoFirstFillsOfOnePositionAtOnceBothCount() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      Instant now = Instant.now();
+      String tenant = "t-" + UUID.randomUUID();
+      Account account = account(tenant);
+      String a = db.placedLeg(account, tenant, EURUSD, new BigDecimal("1000"), LIMIT, false, now);
+      String b = db.placedLeg(account, tenant, EURUSD, new BigDecimal("2000"), LIMIT, false, now);
+      // both transactions are under way before either commits
+      Future<ExecutionApplier.Applied> first = db.applier.apply(trade(a, "1000"));
+      Future<ExecutionApplier.Applied> second = db.applier.apply(trade(b, "2000"));
+      ApplierDatabase.await(Future.all(first, second));
+
+      assertThat(db.scalar("SELECT quantity FROM positions WHERE account_id = ? AND instrument_id = ?", account.id(),
+        EURUSD)).as("round " + round + ": position after both first fills").isEqualByComparingTo("3000");
+      assertThat(db.scalar("SELECT sum(quantity) FROM fills WHERE account_id = ?", account.id()))
+        .as("round " + round + ": fills").isEqualByComparingTo("3000");
     }
   }
 

@@ -11,8 +11,9 @@ import java.util.UUID;
 /**
  * What one subscriber receives from one event-bus address: each account's events in seq order, each seq
  * once. A replay from the outbox starts after the subscriber's consumer is registered; live events that
- * arrive meanwhile are held and released after the replay, minus the seqs it already delivered. Publishing
- * happens after commit, so whatever the replay query did not see arrives live: no gap.
+ * arrive meanwhile are held and released after the replay, minus the seqs it already delivered. The replay
+ * serves what the publisher has stored as published, and the publisher publishes after storing, so whatever the
+ * replay query did not see arrives live: no gap.
  */
 final class EventFeed {
   /** Where a feed's events go; {@code send} completes once the event is written to the socket. */
@@ -89,11 +90,14 @@ final class EventFeed {
     });
   }
 
-  /** The replay would skip seqs: purged by retention, asked beyond the head, or longer than allowed. */
+  /**
+   * The replay would skip seqs: purged by retention, asked beyond the head, or longer than allowed. Seqs that
+   * exist but are not published yet are no gap: they arrive live.
+   */
   private boolean gap(long after, EventRepository.Page p) {
     if (after > p.head()) return true;
     if (after == p.head()) return false;
     if (p.head() - after > maxReplay) return true;
-    return p.events().isEmpty() || p.events().get(0).seq() != after + 1;
+    return p.first() == null || p.first() != after + 1;
   }
 }

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Publishes committed outbox rows on the event bus, to the account's address and to its tenant's, in seq
@@ -19,6 +20,12 @@ import java.util.List;
  * timer is for rows that no nudge announced (other processes' commits); under load the nudges keep it idle,
  * so it adds no transactions. Several processes may run it: a
  * PostgreSQL advisory lock lets one of them publish at a time, which also keeps each account's order.
+ *
+ * <p>A drain commits its place before it publishes: that commit waits for the WAL flush, which makes durable what
+ * it read (execution reports commit without waiting, see {@code ExecutionApplier}), so no subscriber ever sees an
+ * event a crash could take back. A publisher that dies between that commit and its publication is covered by its
+ * successor, which repeats the last drain (see {@link EventRepository#publishBatch}); one that stops cleanly says
+ * so ({@link EventRepository#handOver}) and nothing is repeated.
  */
 public final class EventPublisher extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
@@ -38,6 +45,8 @@ public final class EventPublisher extends VerticleBase {
   private Future<?> current = Future.succeededFuture();
   private boolean again;
   private long lastDrainNanos;
+  /** Who stored the place: a publisher that finds another's id there repeats that one's last drain. */
+  private final UUID id = UUID.randomUUID();
 
   public EventPublisher(EventRepository repo, OrionConfig.Streaming config, Clock clock) {
     this.repo = repo;
@@ -64,7 +73,10 @@ public final class EventPublisher extends VerticleBase {
     stopped = true;
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(purgeTimer);
-    return current;
+    return current.compose(v -> repo.handOver(id)).recover(err -> {
+      log.warn("Could not record a clean hand-over of the outbox publisher; its successor repeats its last drain", err);
+      return Future.succeededFuture();
+    });
   }
 
   /** One drain at a time; a nudge during a drain makes it go round once more. */
@@ -77,7 +89,7 @@ public final class EventPublisher extends VerticleBase {
     draining = true;
     again = false;
     lastDrainNanos = System.nanoTime();
-    current = repo.publishBatch(this::publish).andThen(ar -> {
+    current = repo.publishBatch(id, this::publish).andThen(ar -> {
       draining = false;
       if (ar.failed()) log.warn("Publishing outbox events failed; retrying on the next round", ar.cause());
       else if (again) drain();

@@ -4,7 +4,6 @@ import io.orion.oms.infra.Database;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
@@ -28,33 +27,46 @@ public final class EventRepository {
     coalesce(payload->>'orderId', CASE WHEN event_type LIKE 'order.%' THEN payload->>'id' END) AS order_id""";
   // If this process gets the publisher lock: the rows whose transaction became visible since the stored snapshot
   // (the publisher's place), with the current snapshot to store next; one row of nulls and the snapshot when there
-  // are none. Without the lock, one row with locked false. (Lock and read in one statement: one round trip. The
-  // statement's snapshot may predate a rival's last store; then rows it published come again, and subscribers drop
-  // seqs they have.) The xid range keeps it on the
-  // index: a transaction the stored snapshot does not see is at least its xmin, one the current sees is below its
-  // xmax. id order is seq order within an account: both are taken under the account's row lock. (The stored
-  // snapshot is read as a scalar: the planner then knows it is one row and keeps the plan cheap.)
+  // are none. Without the lock, one row with locked false. A publisher that did not store the place itself ($2 is
+  // its id) starts from the place before: the one that stored it may have died between its commit and its
+  // publication, so its last drain goes out again (subscribers drop seqs they have). (Lock and read in one
+  // statement: one round trip. The statement's snapshot may predate a rival's last store; then rows it published
+  // come again, as well.) The xid range keeps it on the index: a transaction the stored snapshot does not see is at
+  // least its xmin, one the current sees is below its xmax. id order is seq order within an account: both are
+  // taken under the account's row lock. (The stored snapshot is read as a scalar: the planner then knows it is one
+  // row and keeps the plan cheap.)
   private static final String NEWLY_VISIBLE = "SELECT s.locked, s.now::text AS snapshot, e.id, e.tenant_id,"
     + " e.account_id, " + COLUMNS
-    + " FROM (SELECT pg_try_advisory_xact_lock($1) AS locked, (SELECT published FROM event_publisher) AS prev,"
-    + " pg_current_snapshot() AS now) s"
+    + " FROM (SELECT pg_try_advisory_xact_lock($1) AS locked, (SELECT CASE WHEN leader IS NOT DISTINCT FROM $2"
+    + " THEN published ELSE previous END FROM event_publisher) AS prev, pg_current_snapshot() AS now) s"
     + " LEFT JOIN events e ON s.locked AND e.xid >= pg_snapshot_xmin(s.prev) AND e.xid < pg_snapshot_xmax(s.now)"
     + " AND pg_visible_in_snapshot(e.xid, s.now) AND NOT pg_visible_in_snapshot(e.xid, s.prev)"
     + " ORDER BY e.id";
-  // losing this on a crash only publishes a drain again (subscribers drop seqs they have): no need to wait for the disk
-  private static final String NO_SYNC = "SET LOCAL synchronous_commit = off";
-  private static final String STORE = "UPDATE event_publisher SET published = $1::text::pg_snapshot";
-  // head is the account's last seq; read in the same snapshot as the rows, so a gap is a real gap
-  private static final String REPLAY = "SELECT a.tenant_id, a.event_seq AS head, e.* FROM accounts a LEFT JOIN LATERAL ("
-    + "SELECT " + COLUMNS + " FROM events WHERE account_id = a.id AND seq > $2 ORDER BY seq LIMIT $3) e ON true"
-    + " WHERE a.id = $1";
+  // The drain's commit waits for the WAL flush (the server's default, synchronous_commit on), and that flush
+  // makes every row the drain read durable, since their commits came before it in the WAL: execution reports
+  // commit without waiting (ExecutionApplier), and nothing of theirs is published before this commit.
+  private static final String STORE = "UPDATE event_publisher SET previous = published, published = $1::text::pg_snapshot,"
+    + " leader = $2";
+  // A publisher that stops cleanly has published all it stored: its successor need not repeat its last drain.
+  private static final String HAND_OVER = "UPDATE event_publisher SET previous = published WHERE leader = $1";
+  // Replay serves only what the publisher has stored as published, all of it durable (see STORE); what came
+  // after arrives live. head: the account's last seq; first: the lowest seq after the asked one that exists at all
+  // (published or not), so that a purged range tells itself apart from one not yet published. Read in the same
+  // snapshot as the rows, so a gap is a real gap.
+  private static final String REPLAY = "SELECT a.tenant_id, a.event_seq AS head,"
+    + " (SELECT min(seq) FROM events WHERE account_id = a.id AND seq > $2) AS first, e.*"
+    + " FROM accounts a LEFT JOIN LATERAL (SELECT " + COLUMNS + " FROM events"
+    + " WHERE account_id = a.id AND seq > $2 AND pg_visible_in_snapshot(xid, (SELECT published FROM event_publisher))"
+    + " ORDER BY seq LIMIT $3) e ON true WHERE a.id = $1";
   private static final String PURGE = """
     DELETE FROM events WHERE id IN (
       SELECT id FROM events
       WHERE created_at < $1 AND pg_visible_in_snapshot(xid, (SELECT published FROM event_publisher)) LIMIT $2)""";
-
-  /** A page of replay: the account's last seq and up to {@code limit} events after the asked one. */
-  public record Page(long head, List<StreamEvent> events) {}
+  /**
+   * A page of replay: the account's last seq, the lowest seq after the asked one that exists (published or not;
+   * null when none does) and up to {@code limit} published events after the asked one.
+   */
+  public record Page(long head, Long first, List<StreamEvent> events) {}
 
   private final Pool pool;
 
@@ -64,28 +76,29 @@ public final class EventRepository {
 
   /**
    * In one transaction, if no other process holds the publisher lock: every outbox row committed since the
-   * stored snapshot, handed to {@code publish} in id order, then the current snapshot stored as the new place.
-   * Answers how many were published (0 also when the lock was busy). A crash between publishing and the commit
-   * publishes them again: subscribers drop seqs they have.
+   * stored snapshot (or since the one before, when {@code leader} did not store it), in id order, and the current
+   * snapshot stored as the new place; after the commit (which makes them durable, see {@link #STORE}) they are
+   * handed to {@code publish}. Answers how many were published (0 also when the lock was busy). A crash between
+   * the commit and the publication is covered by the next publisher, which starts from the place before.
    */
-  public Future<Integer> publishBatch(Function<List<StreamEvent>, Future<Void>> publish) {
-    Tuple lock = Tuple.of(PUBLISHER_LOCK);
+  public Future<Integer> publishBatch(UUID leader, Function<List<StreamEvent>, Future<Void>> publish) {
+    Tuple lock = Tuple.of(PUBLISHER_LOCK, leader);
     return Database.transaction(pool, tx -> tx.preparedQuery(NEWLY_VISIBLE).execute(lock).compose(rs -> {
       List<StreamEvent> events = new ArrayList<>(rs.size());
       String snapshot = null;
       for (Row r : rs) {
-        if (!r.getBoolean("locked")) return Future.succeededFuture(0);
+        if (!r.getBoolean("locked")) return Future.succeededFuture(List.<StreamEvent>of());
         snapshot = r.getString("snapshot");
         if (r.getValue("id") != null) events.add(event(r.getString("tenant_id"), r.getUUID("account_id"), r));
       }
-      if (events.isEmpty()) return Future.succeededFuture(0); // nothing became visible: the place stays
-      String next = snapshot;
-      return publish.apply(events).compose(v -> store(tx, next)).map(events.size());
-    }));
+      if (events.isEmpty()) return Future.succeededFuture(events); // nothing became visible: the place stays
+      return tx.preparedQuery(STORE).execute(Tuple.of(snapshot, leader)).map(events);
+    })).compose(events -> events.isEmpty() ? Future.succeededFuture(0) : publish.apply(events).map(events.size()));
   }
 
-  private static Future<Void> store(SqlConnection tx, String snapshot) {
-    return Future.join(tx.query(NO_SYNC).execute(), tx.preparedQuery(STORE).execute(Tuple.of(snapshot))).mapEmpty();
+  /** Called by a publisher that stops with everything it stored published; its successor then repeats nothing. */
+  public Future<Void> handOver(UUID leader) {
+    return pool.preparedQuery(HAND_OVER).execute(Tuple.of(leader)).mapEmpty();
   }
 
   /** Events of one account after {@code afterSeq}, oldest first; null when the account does not exist. */
@@ -94,11 +107,13 @@ public final class EventRepository {
       if (rs.size() == 0) return null;
       List<StreamEvent> events = new ArrayList<>();
       long head = 0;
+      Long first = null;
       for (Row r : rs) {
         head = r.getLong("head");
+        first = r.getLong("first");
         if (r.getValue("seq") != null) events.add(event(r.getString("tenant_id"), accountId, r));
       }
-      return new Page(head, events);
+      return new Page(head, first, events);
     });
   }
 

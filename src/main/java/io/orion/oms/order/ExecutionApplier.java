@@ -82,7 +82,10 @@ public final class ExecutionApplier {
     Instant now = clock.instant();
     List<OrderStatus> before = new ArrayList<>(2); // metrics: the status each report found
     List<Applied> applied = new ArrayList<>(2);
-    return Database.transaction(pool, tx -> applyGroup(tx, reports, now, before, applied)).map(v -> {
+    return Database.transaction(pool, tx -> {
+      Database.commitWithoutFlushWait(tx);
+      return applyGroup(tx, reports, now, before, applied);
+    }).map(v -> {
       recordLatencies(before, applied, now);
       return applied;
     });
@@ -123,7 +126,10 @@ public final class ExecutionApplier {
         before.add(new ArrayList<>(2));
         applied.add(new ArrayList<>(groups.get(i).size()));
       }
-      return Database.transaction(conn, tx -> applyGroups(tx, groups, now, before, applied)).map(v -> {
+      return Database.transaction(conn, tx -> {
+        Database.commitWithoutFlushWait(tx);
+        return applyGroups(tx, groups, now, before, applied);
+      }).map(v -> {
         for (int g = 0; g < groups.size(); g++) recordLatencies(before.get(g), applied.get(g), now);
         return applied;
       });

@@ -178,6 +178,87 @@ class EventPublisherTest {
     assertThat(left).containsExactly(2L);
   }
 
+  @Test
+  void nothingIsPublishedBeforeItsDrainHasCommitted(Vertx vertx) throws Exception {
+    // what a subscriber hears must be durable: the drain's commit is the flush, so it comes first. Here the drain
+    // cannot store its place (the row is held), so it cannot commit; what it read must wait.
+    UUID account = UUID.randomUUID();
+    listen(vertx, account);
+    SqlConnection holder = pool.getConnection().await(10, TimeUnit.SECONDS);
+    holder.query("BEGIN").execute().await(10, TimeUnit.SECONDS);
+    holder.query("SELECT * FROM event_publisher FOR UPDATE").execute().await(10, TimeUnit.SECONDS);
+    try {
+      deploy(vertx);
+      insert(pool, account, 1).await(10, TimeUnit.SECONDS);
+      nudge(vertx);
+      Thread.sleep(300);
+      assertThat(seen).as("read, not yet stored: not published").isEmpty();
+    } finally {
+      holder.query("COMMIT").execute().await(10, TimeUnit.SECONDS);
+      holder.close();
+    }
+    awaitSeen(1);
+    assertThat(seen).containsExactly(seq(account, 1));
+  }
+
+  @Test
+  void aPublisherThatDiedBetweenItsCommitAndItsPublicationIsCoveredByTheNext(Vertx vertx) throws Exception {
+    UUID account = UUID.randomUUID();
+    listen(vertx, account);
+    String first = deploy(vertx);
+    insert(pool, account, 1).await(10, TimeUnit.SECONDS);
+    nudge(vertx);
+    awaitSeen(1);
+    vertx.undeploy(first).await(10, TimeUnit.SECONDS); // a clean stop: nothing of it is repeated
+
+    // another process drains seq 2, commits its place and dies before publishing
+    insert(pool, account, 2).await(10, TimeUnit.SECONDS);
+    int lost = repo.publishBatch(UUID.randomUUID(), events -> Future.succeededFuture()).await(10, TimeUnit.SECONDS);
+    assertThat(lost).isEqualTo(1);
+    assertThat(seen).containsExactly(seq(account, 1));
+
+    deploy(vertx);
+    insert(pool, account, 3).await(10, TimeUnit.SECONDS);
+    nudge(vertx);
+    awaitSeen(3);
+    Thread.sleep(300);
+    assertThat(seen).as("the dead publisher's drain again, then the new row; nothing from before it")
+      .containsExactly(seq(account, 1), seq(account, 2), seq(account, 3));
+  }
+
+  @Test
+  void replayServesWhatIsPublishedAndTellsUnpublishedSeqsFromPurgedOnes(Vertx vertx) throws Exception {
+    UUID account = UUID.randomUUID();
+    pool.preparedQuery("INSERT INTO accounts (id, tenant_id, owner_id, name, currency, balance, event_seq, created_at,"
+      + " updated_at) VALUES ($1, $2, 'u', 'a', 'USD', 0, 3, now(), now())").execute(Tuple.of(account, tenant))
+      .await(10, TimeUnit.SECONDS);
+    listen(vertx, account);
+    String publisher = deploy(vertx);
+    insert(pool, account, 1).await(10, TimeUnit.SECONDS);
+    nudge(vertx);
+    awaitSeen(1);
+    vertx.undeploy(publisher).await(10, TimeUnit.SECONDS);
+    insert(pool, account, 2).await(10, TimeUnit.SECONDS);
+    insert(pool, account, 3).await(10, TimeUnit.SECONDS);
+
+    EventRepository.Page page = repo.replay(account, 0, 10).await(10, TimeUnit.SECONDS);
+    assertThat(page.events().stream().map(StreamEvent::seq).toList()).as("only the published row").containsExactly(1L);
+    assertThat(page.head()).isEqualTo(3);
+    page = repo.replay(account, 1, 10).await(10, TimeUnit.SECONDS);
+    assertThat(page.events()).as("2 and 3 are committed, not yet published: they come live").isEmpty();
+    assertThat(page.first()).as("they exist: no gap").isEqualTo(2L);
+
+    pool.preparedQuery("DELETE FROM events WHERE account_id = $1 AND seq = 2").execute(Tuple.of(account))
+      .await(10, TimeUnit.SECONDS);
+    assertThat(repo.replay(account, 1, 10).await(10, TimeUnit.SECONDS).first()).as("purged: a gap").isEqualTo(3L);
+
+    deploy(vertx);
+    nudge(vertx);
+    awaitSeen(2);
+    assertThat(repo.replay(account, 1, 10).await(10, TimeUnit.SECONDS).events().stream().map(StreamEvent::seq).toList())
+      .as("published now").containsExactly(3L);
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private String deploy(Vertx vertx) throws Exception {

@@ -35,16 +35,21 @@ public final class EventRepository {
   // least its xmin, one the current sees is below its xmax. id order is seq order within an account: both are
   // taken under the account's row lock. (The stored snapshot is read as a scalar: the planner then knows it is one
   // row and keeps the plan cheap.)
-  private static final String NEWLY_VISIBLE = "SELECT s.locked, s.now::text AS snapshot, e.id, e.tenant_id,"
+  // flushed: every WAL record written before the snapshot was taken is on disk already (all that wrote since the
+  // last flush waited for it), so every row this drain reads is durable and its commit need not wait (see STORE);
+  // evaluated after pg_current_snapshot(), so the commits the snapshot sees are before the insert position read.
+  private static final String NEWLY_VISIBLE = "SELECT s.locked, s.now::text AS snapshot, s.flushed, e.id, e.tenant_id,"
     + " e.account_id, " + COLUMNS
     + " FROM (SELECT pg_try_advisory_xact_lock($1) AS locked, (SELECT CASE WHEN leader IS NOT DISTINCT FROM $2"
-    + " THEN published ELSE previous END FROM event_publisher) AS prev, pg_current_snapshot() AS now) s"
+    + " THEN published ELSE previous END FROM event_publisher) AS prev, pg_current_snapshot() AS now,"
+    + " pg_current_wal_flush_lsn() >= pg_current_wal_insert_lsn() AS flushed) s"
     + " LEFT JOIN events e ON s.locked AND e.xid >= pg_snapshot_xmin(s.prev) AND e.xid < pg_snapshot_xmax(s.now)"
     + " AND pg_visible_in_snapshot(e.xid, s.now) AND NOT pg_visible_in_snapshot(e.xid, s.prev)"
     + " ORDER BY e.id";
-  // The drain's commit waits for the WAL flush (the server's default, synchronous_commit on), and that flush
-  // makes every row the drain read durable, since their commits came before it in the WAL: execution reports
-  // commit without waiting (ExecutionApplier), and nothing of theirs is published before this commit.
+  // Unless all it read was on disk already (flushed above), the drain's commit waits for the WAL flush (the
+  // server's default, synchronous_commit on), and that flush makes every row the drain read durable, since their
+  // commits came before it in the WAL: execution reports commit without waiting (ExecutionApplier), and nothing
+  // of theirs is published before this commit.
   private static final String STORE = "UPDATE event_publisher SET previous = published, published = $1::text::pg_snapshot,"
     + " leader = $2";
   // A publisher that stops cleanly has published all it stored: its successor need not repeat its last drain.
@@ -86,12 +91,15 @@ public final class EventRepository {
     return Database.transaction(pool, tx -> tx.preparedQuery(NEWLY_VISIBLE).execute(lock).compose(rs -> {
       List<StreamEvent> events = new ArrayList<>(rs.size());
       String snapshot = null;
+      boolean flushed = false;
       for (Row r : rs) {
         if (!r.getBoolean("locked")) return Future.succeededFuture(List.<StreamEvent>of());
         snapshot = r.getString("snapshot");
+        flushed = r.getBoolean("flushed");
         if (r.getValue("id") != null) events.add(event(r.getString("tenant_id"), r.getUUID("account_id"), r));
       }
       if (events.isEmpty()) return Future.succeededFuture(events); // nothing became visible: the place stays
+      if (flushed) Database.commitWithoutFlushWait(tx); // already durable: no need to wait for the disk again
       return tx.preparedQuery(STORE).execute(Tuple.of(snapshot, leader)).map(events);
     })).compose(events -> events.isEmpty() ? Future.succeededFuture(0) : publish.apply(events).map(events.size()));
   }

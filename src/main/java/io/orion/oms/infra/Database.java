@@ -80,7 +80,8 @@ public final class Database {
    * {@code synchronous_commit = off} for this transaction only): its locks go at once instead of after an
    * {@code fsync}. For writes whose outcome nobody outside hears of from their own commit: the next durable commit,
    * by any session, flushes them too (the WAL is one sequence), and the outbox publisher's commit is such a flush
-   * before anything is published. Queued ahead of the work's statements: no round trip of its own.
+   * before anything is published (unless what it read was on disk already). Queued ahead of the work's statements:
+   * no round trip of its own.
    */
   public static void commitWithoutFlushWait(SqlConnection tx) {
     tx.query("SET LOCAL synchronous_commit = off").execute();

@@ -101,18 +101,16 @@ class EventPublisherTest {
     UUID account = UUID.randomUUID();
     listen(vertx, account);
     // another publisher process, mid-drain: it holds the lock until its transaction ends
-    SqlConnection rival = pool.getConnection().await(10, TimeUnit.SECONDS);
-    rival.query("BEGIN").execute().await(10, TimeUnit.SECONDS);
-    rival.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(EventRepository.PUBLISHER_LOCK))
-      .await(10, TimeUnit.SECONDS);
-    deploy(vertx);
-    insert(pool, account, 1).await(10, TimeUnit.SECONDS);
-    nudge(vertx);
-    Thread.sleep(300); // several drains, by nudge and by the periodic poll
-    assertThat(seen).as("the lock is the rival's").isEmpty();
-
-    rival.query("COMMIT").execute().await(10, TimeUnit.SECONDS);
-    rival.close();
+    SqlConnection rival = holding("SELECT pg_advisory_xact_lock(" + EventRepository.PUBLISHER_LOCK + ")");
+    try {
+      deploy(vertx);
+      insert(pool, account, 1).await(10, TimeUnit.SECONDS);
+      nudge(vertx);
+      Thread.sleep(300); // several drains, by nudge and by the periodic poll
+      assertThat(seen).as("the lock is the rival's").isEmpty();
+    } finally {
+      release(rival);
+    }
     nudge(vertx);
     awaitSeen(1);
     Thread.sleep(300);
@@ -184,9 +182,7 @@ class EventPublisherTest {
     // cannot store its place (the row is held), so it cannot commit; what it read must wait.
     UUID account = UUID.randomUUID();
     listen(vertx, account);
-    SqlConnection holder = pool.getConnection().await(10, TimeUnit.SECONDS);
-    holder.query("BEGIN").execute().await(10, TimeUnit.SECONDS);
-    holder.query("SELECT * FROM event_publisher FOR UPDATE").execute().await(10, TimeUnit.SECONDS);
+    SqlConnection holder = holding("SELECT * FROM event_publisher FOR UPDATE");
     try {
       deploy(vertx);
       insert(pool, account, 1).await(10, TimeUnit.SECONDS);
@@ -194,8 +190,7 @@ class EventPublisherTest {
       Thread.sleep(300);
       assertThat(seen).as("read, not yet stored: not published").isEmpty();
     } finally {
-      holder.query("COMMIT").execute().await(10, TimeUnit.SECONDS);
-      holder.close();
+      release(holder);
     }
     awaitSeen(1);
     assertThat(seen).containsExactly(seq(account, 1));
@@ -263,6 +258,19 @@ class EventPublisherTest {
 
   private String deploy(Vertx vertx) throws Exception {
     return vertx.deployVerticle(new EventPublisher(repo, streaming, Clock.systemUTC())).await(10, TimeUnit.SECONDS);
+  }
+
+  /** A connection in an open transaction that has run {@code sql} (and holds what it locked until released). */
+  private SqlConnection holding(String sql) throws Exception {
+    SqlConnection conn = pool.getConnection().await(10, TimeUnit.SECONDS);
+    conn.query("BEGIN").execute().await(10, TimeUnit.SECONDS);
+    conn.query(sql).execute().await(10, TimeUnit.SECONDS);
+    return conn;
+  }
+
+  private static void release(SqlConnection conn) throws Exception {
+    conn.query("COMMIT").execute().await(10, TimeUnit.SECONDS);
+    conn.close();
   }
 
   private static void nudge(Vertx vertx) {

@@ -139,11 +139,7 @@ class EventPublisherTest {
     UUID account = UUID.randomUUID();
     listen(vertx, account);
     MetricsRepository metrics = new MetricsRepository(pool);
-    String first = deploy(vertx);
-    insert(pool, account, 1).await(10, TimeUnit.SECONDS);
-    nudge(vertx);
-    awaitSeen(1);
-    vertx.undeploy(first).await(10, TimeUnit.SECONDS);
+    publishFirstThenStop(vertx, account);
 
     insert(pool, account, 2).await(10, TimeUnit.SECONDS);
     insert(pool, account, 3).await(10, TimeUnit.SECONDS);
@@ -200,11 +196,7 @@ class EventPublisherTest {
   void aPublisherThatDiedBetweenItsCommitAndItsPublicationIsCoveredByTheNext(Vertx vertx) throws Exception {
     UUID account = UUID.randomUUID();
     listen(vertx, account);
-    String first = deploy(vertx);
-    insert(pool, account, 1).await(10, TimeUnit.SECONDS);
-    nudge(vertx);
-    awaitSeen(1);
-    vertx.undeploy(first).await(10, TimeUnit.SECONDS); // a clean stop: nothing of it is repeated
+    publishFirstThenStop(vertx, account); // a clean stop: nothing of it is repeated
 
     // another process drains seq 2, commits its place and dies before publishing
     insert(pool, account, 2).await(10, TimeUnit.SECONDS);
@@ -228,11 +220,7 @@ class EventPublisherTest {
       + " updated_at) VALUES ($1, $2, 'u', 'a', 'USD', 0, 3, now(), now())").execute(Tuple.of(account, tenant))
       .await(10, TimeUnit.SECONDS);
     listen(vertx, account);
-    String publisher = deploy(vertx);
-    insert(pool, account, 1).await(10, TimeUnit.SECONDS);
-    nudge(vertx);
-    awaitSeen(1);
-    vertx.undeploy(publisher).await(10, TimeUnit.SECONDS);
+    publishFirstThenStop(vertx, account);
     insert(pool, account, 2).await(10, TimeUnit.SECONDS);
     insert(pool, account, 3).await(10, TimeUnit.SECONDS);
 
@@ -258,6 +246,15 @@ class EventPublisherTest {
 
   private String deploy(Vertx vertx) throws Exception {
     return vertx.deployVerticle(new EventPublisher(repo, streaming, Clock.systemUTC())).await(10, TimeUnit.SECONDS);
+  }
+
+  /** A publisher publishes the account's seq 1 (subscribed with {@link #listen}) and stops cleanly. */
+  private void publishFirstThenStop(Vertx vertx, UUID account) throws Exception {
+    String publisher = deploy(vertx);
+    insert(pool, account, 1).await(10, TimeUnit.SECONDS);
+    nudge(vertx);
+    awaitSeen(1);
+    vertx.undeploy(publisher).await(10, TimeUnit.SECONDS);
   }
 
   /** A connection in an open transaction that has run {@code sql} (and holds what it locked until released). */

@@ -25,11 +25,6 @@ public final class AccountRepository {
   // $3 true: the caller sees the whole tenant; otherwise only accounts it owns.
   private static final String VISIBLE_BY_ID =
     "SELECT * FROM accounts WHERE id = $1 AND tenant_id = $2 AND ($3 OR owner_id = $4)";
-  // A submission's one read: the account, and the order it already holds under the submission's clientOrderId
-  // (the idempotency key) if any.
-  private static final String VISIBLE_WITH_CLIENT_ORDER = """
-    SELECT a.*, (SELECT o.id FROM orders o WHERE o.account_id = a.id AND o.client_order_id = $5) AS client_order_holder
-    FROM accounts a WHERE a.id = $1 AND a.tenant_id = $2 AND ($3 OR a.owner_id = $4)""";
   private static final String VISIBLE_LIST =
     "SELECT * FROM accounts WHERE tenant_id = $1 AND owner_id = $2 ORDER BY created_at, id";
   private static final String TENANT_LIST = "SELECT * FROM accounts WHERE tenant_id = $1 ORDER BY created_at, id";
@@ -86,22 +81,6 @@ public final class AccountRepository {
     return pool.preparedQuery(VISIBLE_BY_ID)
       .execute(Tuple.of(id, caller.tenant(), caller.seesWholeTenant(), caller.userId()))
       .map(AccountRepository::first);
-  }
-
-  /**
-   * An account the caller sees (null: none) and the id of its order with {@code clientOrderId} (null: none, or no
-   * clientOrderId given), in one round trip: what a submission reads before it validates.
-   */
-  public record ForSubmission(Account account, UUID orderWithClientOrderId) {}
-
-  public Future<ForSubmission> findForSubmission(Caller caller, UUID id, String clientOrderId) {
-    return pool.preparedQuery(VISIBLE_WITH_CLIENT_ORDER)
-      .execute(Tuple.of(id, caller.tenant(), caller.seesWholeTenant(), caller.userId(), clientOrderId))
-      .map(rs -> {
-        if (rs.size() == 0) return new ForSubmission(null, null);
-        Row r = rs.iterator().next();
-        return new ForSubmission(fromRow(r), r.getUUID("client_order_holder"));
-      });
   }
 
   /** The caller's accounts: owned ones, or all of the tenant for admin and compliance. */
@@ -177,7 +156,7 @@ public final class AccountRepository {
       });
   }
 
-  /** Inside a transaction: the account as that transaction sees it (no scoping: the caller was checked). */
+  /** The account as {@code client} sees it (no scoping: the caller's right to it is checked by whoever asks). */
   public Future<Account> byId(SqlClient client, UUID id) {
     return client.preparedQuery("SELECT * FROM accounts WHERE id = $1").execute(Tuple.of(id)).map(AccountRepository::first);
   }

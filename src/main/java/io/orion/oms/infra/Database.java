@@ -7,6 +7,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.TransactionRollbackException;
@@ -59,7 +60,43 @@ public final class Database {
 
   /** As {@link #transaction(Pool, Function)} on a connection already taken from the pool; gives it back after. */
   public static <T> Future<T> transaction(SqlConnection conn, Function<SqlConnection, Future<T>> work) {
+    return transaction(conn, work, false);
+  }
+
+  /**
+   * As {@link #transaction(Pool, Function)}, durable when its future completes, but its locks go before its WAL
+   * reaches the disk: it commits without the flush wait ({@link #commitWithoutFlushWait}), then the same connection
+   * makes a durable write of its own ({@link #awaitFlush}) whose flush covers the transaction. For transactions whose
+   * rows others queue for (a submission batch holds its accounts' rows): they no longer wait through its fsync.
+   * Others may read its rows before they are durable; nobody hears of them from this transaction before.
+   */
+  public static <T> Future<T> transactionUnlockedBeforeFlush(Pool pool, Function<SqlConnection, Future<T>> work) {
+    return pool.getConnection().compose(conn -> transaction(conn, work, true));
+  }
+
+  // One row per server process, so that marks never wait for each other (V11__flush_marks.sql).
+  private static final String FLUSH_MARK = """
+    INSERT INTO wal_flush_marks AS m (pid, marks) VALUES (pg_backend_pid(), 1)
+    ON CONFLICT (pid) DO UPDATE SET marks = m.marks + 1""";
+
+  /**
+   * A tiny durable write in a transaction of its own: completes once everything the server committed before it
+   * is on disk, the commits made without the flush wait included.
+   */
+  public static Future<Void> awaitFlush(SqlClient client) {
+    return client.query(FLUSH_MARK).execute().mapEmpty();
+  }
+
+  /** The mark after a commit: the commit stands even if the mark fails, so that failure must not read as a rollback. */
+  private static Future<Void> flushAfterCommit(SqlConnection conn) {
+    return awaitFlush(conn).recover(err -> Future.failedFuture(
+      new IllegalStateException("Committed; not known to be on disk: " + err.getMessage(), err)));
+  }
+
+  private static <T> Future<T> transaction(SqlConnection conn, Function<SqlConnection, Future<T>> work,
+                                           boolean unlockBeforeFlush) {
     Future<Transaction> begun = conn.begin();
+    if (unlockBeforeFlush) commitWithoutFlushWait(conn);
     Future<T> done;
     try {
       done = work.apply(conn);
@@ -69,7 +106,7 @@ public final class Database {
     Future<T> result = done;
     return begun
       .compose(tx -> result.compose(
-        res -> tx.commit().map(res),
+        res -> (unlockBeforeFlush ? tx.commit().compose(v -> flushAfterCommit(conn)) : tx.commit()).map(res),
         err -> err instanceof TransactionRollbackException ? Future.<T>failedFuture(err)
           : tx.rollback().transform(ignored -> Future.<T>failedFuture(err))))
       .onComplete(ignored -> conn.close());

@@ -1,6 +1,7 @@
 package io.orion.oms.order;
 
 import io.orion.oms.account.Account;
+import io.orion.oms.account.AccountCache;
 import io.orion.oms.account.AccountRepository;
 import io.orion.oms.auth.Caller;
 import io.orion.oms.auth.Role;
@@ -35,6 +36,8 @@ import java.util.UUID;
  */
 public final class OrderCommands {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OrderCommands.class);
+  /** Accounts kept by {@link AccountCache}: enough for every active trader of a large desk; a miss costs one read. */
+  private static final int ACCOUNT_CACHE_ENTRIES = 100_000;
   private final EventBus bus;
   private final Pool pool;
   private final OrderRepository orders;
@@ -46,6 +49,7 @@ public final class OrderCommands {
   private final OrderLifecycle lifecycle;
   private final Clock clock;
   private final SubmitBatcher batcher;
+  private final AccountCache accountCache;
 
   public OrderCommands(EventBus bus, Pool pool, OrderRepository orders, AccountRepository accounts, LegRepository legs,
                        OrderLifecycle lifecycle, Clock clock) {
@@ -56,6 +60,7 @@ public final class OrderCommands {
     this.legs = legs;
     this.lifecycle = lifecycle;
     this.clock = clock;
+    this.accountCache = new AccountCache(accounts, pool, ACCOUNT_CACHE_ENTRIES);
     this.batcher = new SubmitBatcher(pool, orders, accounts, legs, clock,
       p -> insertAlone(p.caller(), p.req(), p.account(), p.accepted()));
   }
@@ -75,19 +80,38 @@ public final class OrderCommands {
   }
 
   public Future<Submitted> submit(Caller caller, NewOrder req) {
-    // one read: the account, and an earlier order with the same clientOrderId
-    return accounts.findForSubmission(caller, req.accountId(), req.clientOrderId())
-      .compose(found -> tradable(caller, req.accountId(), found.account())
-        .compose(account -> found.orderWithClientOrderId() != null
-          ? orders.findByClientOrderId(pool, req.accountId(), req.clientOrderId()).map(o -> new Submitted(o, false))
-          : validate(req, account)
-            .compose(accepted -> manualLpAvailable(req).map(accepted)) // field errors first, then the named LP
-            .compose(accepted -> insert(caller, req, account, accepted))
-            .onSuccess(s -> {
-              // after the commit: no LP sees an uncommitted order
-              if (s.created() && s.legs() != null) lifecycle.sendWritten(s.order(), s.legs());
-              else if (s.created()) lifecycle.onAccepted(s.order());
-            })));
+    // no read of the account per order (AccountCache), none for the clientOrderId: the write finds a taken one
+    return accountCache.findVisible(caller, req.accountId())
+      .compose(found -> tradable(caller, req.accountId(), found))
+      .compose(account -> accept(caller, req, account)
+        // whatever stopped it, a clientOrderId the account already holds answers with that order (a retry)
+        .recover(err -> earlierWithClientOrderId(req, err)))
+      .onSuccess(s -> {
+        // after the commit: no LP sees an uncommitted order
+        if (s.created() && s.legs() != null) lifecycle.sendWritten(s.order(), s.legs());
+        else if (s.created()) lifecycle.onAccepted(s.order());
+      });
+  }
+
+  private Future<Submitted> accept(Caller caller, NewOrder req, Account account) {
+    return validate(req, account)
+      .recover(err -> risk(err) ? accountCache.refresh(account.id()).compose(fresh -> validate(req, fresh)) : Future.failedFuture(err))
+      .compose(accepted -> manualLpAvailable(req).map(accepted)) // field errors first, then the named LP
+      .compose(accepted -> insert(caller, req, account, accepted));
+  }
+
+  /** A risk rejection decided on a cached account's balance is decided again on the balance of now. */
+  private static boolean risk(Throwable err) {
+    return err instanceof ProblemException p && p.problem().code().stage() == ErrorCode.Stage.RISK;
+  }
+
+  private Future<Submitted> earlierWithClientOrderId(NewOrder req, Throwable err) {
+    if (req.clientOrderId() == null) return Future.failedFuture(err);
+    // found: it may be one a submission batch committed a moment ago, not on disk yet; answered once it is
+    return orders.findByClientOrderId(pool, req.accountId(), req.clientOrderId()).transform(found ->
+      found.succeeded() && found.result() != null
+        ? Database.awaitFlush(pool).map(v -> new Submitted(found.result(), false))
+        : Future.failedFuture(err));
   }
 
   /** Manual routing names an LP: it must exist and be up now, or the client hears so at once (400). */

@@ -122,7 +122,7 @@ final class SubmitBatcher {
     Instant now = clock.instant();
     List<Slot> slots = new ArrayList<>(batch.size());
     for (Pending p : batch) slots.add(new Slot(p));
-    return Database.transaction(pool, tx -> stages(tx, slots, now))
+    return Database.transactionUnlockedBeforeFlush(pool, tx -> stages(tx, slots, now))
       .onSuccess(v -> {
         for (Slot s : slots) {
           if (s.failure != null) s.p.done().fail(s.failure);

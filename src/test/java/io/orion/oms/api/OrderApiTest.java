@@ -219,6 +219,40 @@ class OrderApiTest {
     assertThat(dec(account(t), "reserved")).isEqualByComparingTo("1495.00");
   }
 
+  /**
+   * The service keeps accounts after their first read; a risk refusal is decided again on the balance of now. Here
+   * the kept figure is older than a release of funds: without that second look the order would be refused.
+   */
+  @Test
+  void fundsReleasedSinceTheAccountWasLastReadAreUsable() {
+    Trader t = newTrader("5000");
+    JsonObject held = assertCreated(t, heldBuy(t, "AAPL", 20, "150.00")); // holds 3,000.00
+    // refused on the figures of now (available 2,000.00): the service has read them
+    Http.Res tooBig = app.http.post(ORDERS, t.token(), heldBuy(t, "AAPL", 40, "150.00"));
+    assertThat(tooBig.status()).as(tooBig.body()).isEqualTo(400);
+    assertThat(dec(tooBig.json(), "available")).isEqualByComparingTo("2000");
+    assertThat(app.http.delete(ORDERS + "/" + id(held), t.token()).status()).isEqualTo(200);
+    // 3,000.00 fits the 5,000.00 available now, not the 2,000.00 last read
+    JsonObject again = assertCreated(t, heldBuy(t, "AAPL", 20, "150.00"));
+    assertThat(dec(account(t), "reserved")).isEqualByComparingTo("3000");
+    assertThat(dec(createdAudit(t, again).getJsonObject("details"), "reserved")).isEqualByComparingTo("3000.00");
+  }
+
+  /** A resent order whose funds its first sending now holds is answered with that order, not refused. */
+  @Test
+  void resendingClientOrderIdWhenItsFundsAreHeldByTheFirstReturnsTheFirst() {
+    Trader t = newTrader("5000");
+    JsonObject body = heldBuy(t, "AAPL", 20, "150.00").put("clientOrderId", "held-" + UUID.randomUUID());
+    JsonObject first = assertCreated(t, body); // holds 3,000.00 of 5,000.00
+    // a refusal makes the service read the account's figures of now: the resend below is checked against them
+    assertThat(app.http.post(ORDERS, t.token(), heldBuy(t, "AAPL", 40, "150.00")).status()).isEqualTo(400);
+    Http.Res again = app.http.post(ORDERS, t.token(), body);
+    assertThat(again.status()).as(again.body()).isEqualTo(200);
+    assertThat(again.json().getString("id")).isEqualTo(first.getString("id"));
+    assertThat(listOrders(t, "clientId=" + t.accountId()).getLong("total")).isEqualTo(1);
+    assertThat(dec(account(t), "reserved")).isEqualByComparingTo("3000");
+  }
+
   @Test
   void concurrentResubmissionsOfOneClientOrderIdCreateOneOrder() throws Exception {
     Trader t = newTrader("100000");

@@ -34,6 +34,7 @@ class DatabaseTransactionTest {
   @BeforeAll
   static void database() {
     url = TestServices.get().freshDatabase();
+    Database.migrate(url); // the flush marks' table
   }
 
   @BeforeEach
@@ -81,6 +82,44 @@ class DatabaseTransactionTest {
       assertThat(count()).as("committed").isEqualTo(1);
     } finally {
       one.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aTransactionUnlockedBeforeFlushIsOnDiskWhenItCompletes(Vertx vertx) throws Exception {
+    Pool one = Database.pool(vertx, url, 1);
+    try {
+      one.query("SET synchronous_commit = on").execute().await(10, TimeUnit.SECONDS); // as a durable server has it
+      Row inside = Database.transactionUnlockedBeforeFlush(one, tx ->
+        tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("early", 1))
+          .compose(v -> tx.query("SELECT current_setting('synchronous_commit') AS s, pg_backend_pid() AS pid, "
+            + "pg_current_wal_insert_lsn()::text AS lsn").execute()).map(rs -> rs.iterator().next()))
+        .await(10, TimeUnit.SECONDS);
+      assertThat(inside.getString("s")).as("its commit does not wait for the disk").isEqualTo("off");
+      // once it completes, the WAL up to its commit is flushed: the mark's own durable commit came after it
+      Row disk = pool.preparedQuery("SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn AS flushed, "
+          + "(SELECT marks FROM wal_flush_marks WHERE pid = $2) AS marks")
+        .execute(Tuple.of(inside.getString("lsn"), inside.getInteger("pid"))).await(10, TimeUnit.SECONDS).iterator().next();
+      assertThat(disk.getBoolean("flushed")).isTrue();
+      assertThat(disk.getLong("marks")).as("the mark is written by the same session, after it").isEqualTo(1);
+      assertThat(count()).isEqualTo(1);
+    } finally {
+      one.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A failed mark must not read as a rollback (a caller would write the work again): the commit stands. */
+  @Test
+  void aTransactionWhoseFlushMarkFailsIsNotReportedAsRolledBack() throws Exception {
+    pool.query("ALTER TABLE wal_flush_marks RENAME TO wal_flush_marks_away").execute().await(10, TimeUnit.SECONDS);
+    try {
+      Future<Object> done = Database.transactionUnlockedBeforeFlush(pool, tx ->
+        tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("kept", 1)).map(v -> null));
+      assertThatThrownBy(() -> done.await(10, TimeUnit.SECONDS))
+        .isNotInstanceOf(io.vertx.pgclient.PgException.class).hasMessageContaining("not known to be on disk");
+      assertThat(count()).as("committed all the same").isEqualTo(1);
+    } finally {
+      pool.query("ALTER TABLE wal_flush_marks_away RENAME TO wal_flush_marks").execute().await(10, TimeUnit.SECONDS);
     }
   }
 

@@ -4,7 +4,7 @@
 #   bench/ab.sh <rounds> <jar>:<label> [<jar>:<label> ...]
 #
 # For each round and each build: starts the jar on a fresh data directory (as bench/compare.sh does), warms the JIT
-# for 60 s, then runs closed 64 connections (10 s warm-up, 20 s measured) and closed 4 connections (5 s + 20 s). Over
+# (warm_jit in bench/service.sh: 150 s), then runs closed 64 connections (10 s warm-up, 20 s measured) and closed 4 connections (5 s + 20 s). Over
 # 15 s inside each measured phase it reads, per order written: CPU of the service and of all PostgreSQL processes
 # (/proc/<pid>/stat), read/write system calls of the service (/proc/<pid>/io), context switches of the whole
 # machine (/proc/stat) and committed transactions (pg_stat_database). Needs psql (Debian: postgresql-client). The
@@ -42,7 +42,7 @@ for r in $(seq 1 "$ROUNDS"); do
     jar="${build%%:*}"; label="${build##*:}"
     rm -rf "$DATA"; mkdir -p bench/target
     start_service "$jar" "$DATA" bench/target/ab-service.log
-    run --mode open --traders 100 --rate 150 --seconds 5 --warmup 55 --ceiling false > /dev/null
+    warm_jit "$DATA"
     window 15 15 > bench/target/ab-window & w=$!
     run --mode closed --traders 64 --connections 64 --seconds 20 --warmup 10 | sed "s/^/$label round $r closed 64: /"
     wait "$w"; sed "s/^/$label round $r closed 64: /" bench/target/ab-window

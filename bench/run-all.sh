@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the end-to-end tables of docs/benchmarks.md in one command, from the project root:
 #
-#   bench/run-all.sh            # about 12 minutes
+#   bench/run-all.sh            # about 17 minutes
 #
 # Builds the service and the benchmarks, starts the service as documented (durable embedded PostgreSQL,
 # rate limits off, warnings-only logs) on a fresh data directory, runs every scenario (open 100 and 1,000
@@ -32,9 +32,9 @@ bench() {
     --data-dir "$DATA" "$@" 2>&1 | grep -v '^SLF4J' | tee "$OUT/$name.txt" || true
 }
 
-# JIT warm-up, not reported: the first minutes of a fresh JVM spend much of the CPU compiling (measured: a third
-# of the service's CPU still went to C2 after 60 s of load), which a long-running service does not pay
-bench warm-up                  --mode open --traders 100 --rate 150 --seconds 30 --warmup 90 --ceiling false > /dev/null
+# JIT warm-up, not reported (warm_jit in bench/service.sh): a fresh JVM compiles for minutes, which a long-running
+# service does not pay
+warm_jit "$DATA"
 bench open-100-traders-100     --mode open --traders 100 --rate 100 --seconds 15 --warmup 5 --ceiling-seconds 8
 bench open-1000-traders-100    --mode open --traders 1000 --rate 100 --seconds 15 --warmup 5 --ceiling false
 bench closed-4                 --mode closed --traders 4 --connections 4 --warmup 20 --seconds 20
@@ -51,7 +51,7 @@ rm -rf "$CONF0" "$DATA"
 cp -r conf "$CONF0"
 sed -i 's/"latencyMs": *[0-9]*/"latencyMs": 0/g' "$CONF0/orion.json"
 ORION_CONF_DIR="$CONF0" start_service target/orion-oms.jar "$DATA" "$OUT/service-lp0.log"
-bench warm-up-lp0              --mode open --traders 100 --rate 150 --seconds 30 --warmup 90 --ceiling false > /dev/null
+warm_jit "$DATA"
 bench lp0-open-100-traders-100 --mode open --traders 100 --rate 100 --seconds 15 --warmup 5 --ceiling false
 bench lp0-step                 --mode step --traders 100 --rate 100 --step-factor 1.5 --seconds 10 --warmup 5
 

@@ -84,7 +84,7 @@ public final class Database {
    * is on disk, the commits made without the flush wait included.
    */
   public static Future<Void> awaitFlush(SqlClient client) {
-    return client.query(FLUSH_MARK).execute().mapEmpty();
+    return client.preparedQuery(FLUSH_MARK).execute().mapEmpty();
   }
 
   /** The mark after a commit: the commit stands even if the mark fails, so that failure must not read as a rollback. */

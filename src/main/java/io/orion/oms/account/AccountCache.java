@@ -48,7 +48,8 @@ public final class AccountCache {
 
   /** Same tenant, and owned by the caller unless the caller sees the whole tenant. */
   private static Account visible(Account a, Caller caller) {
-    boolean sees = a.tenantId().equals(caller.tenant()) && (caller.seesWholeTenant() || a.ownerId().equals(caller.userId()));
+    boolean sees = a.tenantId().equals(caller.tenant())
+      && (caller.seesWholeTenant() || a.ownerId().equals(caller.userId()));
     return sees ? a : null;
   }
 }

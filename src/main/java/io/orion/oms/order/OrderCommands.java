@@ -95,7 +95,9 @@ public final class OrderCommands {
 
   private Future<Submitted> accept(Caller caller, NewOrder req, Account account) {
     return validate(req, account)
-      .recover(err -> risk(err) ? accountCache.refresh(account.id()).compose(fresh -> validate(req, fresh)) : Future.failedFuture(err))
+      .recover(err -> risk(err)
+        ? accountCache.refresh(account.id()).compose(fresh -> validate(req, fresh))
+        : Future.failedFuture(err))
       .compose(accepted -> manualLpAvailable(req).map(accepted)) // field errors first, then the named LP
       .compose(accepted -> insert(caller, req, account, accepted));
   }

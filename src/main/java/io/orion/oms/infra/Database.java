@@ -1,6 +1,7 @@
 package io.orion.oms.infra;
 
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -14,6 +15,9 @@ import io.vertx.sqlclient.TransactionRollbackException;
 import io.vertx.sqlclient.impl.SocketConnectionBase;
 import io.vertx.sqlclient.internal.Connection;
 import io.vertx.sqlclient.internal.SqlConnectionInternal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 
@@ -60,18 +64,87 @@ public final class Database {
 
   /** As {@link #transaction(Pool, Function)} on a connection already taken from the pool; gives it back after. */
   public static <T> Future<T> transaction(SqlConnection conn, Function<SqlConnection, Future<T>> work) {
-    return transaction(conn, work, false);
+    Future<Transaction> begun = conn.begin();
+    Future<T> done;
+    try {
+      done = work.apply(conn);
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    Future<T> result = done;
+    return begun
+      .compose(tx -> result.compose(res -> tx.commit().map(res),
+        err -> err instanceof TransactionRollbackException ? Future.<T>failedFuture(err)
+          : tx.rollback().transform(ignored -> Future.<T>failedFuture(err))))
+      .onComplete(ignored -> conn.close());
   }
 
   /**
-   * As {@link #transaction(Pool, Function)}, durable when its future completes, but its locks go before its WAL
-   * reaches the disk: it commits without the flush wait ({@link #commitWithoutFlushWait}), then the same connection
-   * makes a durable write of its own ({@link #awaitFlush}) whose flush covers the transaction. For transactions whose
-   * rows others queue for (a submission batch holds its accounts' rows): they no longer wait through its fsync.
-   * Others may read its rows before they are durable; nobody hears of them from this transaction before.
+   * A transaction durable when its future completes, whose locks go before its WAL reaches the disk and without a
+   * round trip to this service after its last statement. For transactions whose rows others queue for (a submission
+   * batch holds its accounts' rows from its reservations to its commit).
+   * <ul>
+   *   <li>It commits without the flush wait ({@link #commitWithoutFlushWait}), then the same connection makes a
+   *   durable write of its own ({@link #awaitFlush}) whose flush covers the transaction: others no longer wait
+   *   through its {@code fsync}. Others may read its rows before they are durable; nobody hears of them from this
+   *   transaction before.</li>
+   *   <li>The work is handed {@code end}, which it calls right after it queued its last statements: COMMIT and the
+   *   flush mark are queued behind them at once, so the locks go as soon as PostgreSQL has run the last statement,
+   *   not one more round trip to this service later, and the mark does not wait for the commit's reply either. Work
+   *   that does not call {@code end} is committed once its replies are in.</li>
+   * </ul>
+   * A COMMIT in a transaction that a refused statement aborted rolls back without an error, so a tiny statement
+   * goes just before it ({@link #STILL_OPEN}): it fails in an aborted transaction, which tells a rollback from a
+   * commit. Outcomes, as {@link #transaction(Pool, Function)} reports them: rolled back by PostgreSQL, its
+   * {@link io.vertx.pgclient.PgException}; committed but with a failed flush mark or work after {@code end}, an
+   * {@link IllegalStateException}; not known (the connection broke), the connection's error. Only the first may be
+   * taken for "nothing written".
    */
-  public static <T> Future<T> transactionUnlockedBeforeFlush(Pool pool, Function<SqlConnection, Future<T>> work) {
-    return pool.getConnection().compose(conn -> transaction(conn, work, true));
+  public static <T> Future<T> transactionUnlockedBeforeFlush(Pool pool,
+                                                               BiFunction<SqlConnection, Runnable, Future<T>> work) {
+    return pool.getConnection().compose(conn -> {
+      // BEGIN and the setting in one simple query, the work's first statements right behind it
+      conn.query("BEGIN; SET LOCAL synchronous_commit = off").execute();
+      List<Future<?>> ended = new ArrayList<>(3); // still open?, COMMIT, the flush mark
+      Runnable end = () -> {
+        if (!ended.isEmpty()) return;
+        ended.add(conn.preparedQuery(STILL_OPEN).execute());
+        ended.add(conn.query("COMMIT").execute());
+        ended.add(awaitFlush(conn));
+      };
+      Future<T> done;
+      try {
+        done = work.apply(conn, end);
+      } catch (RuntimeException e) {
+        done = Future.failedFuture(e);
+      }
+      return done.transform(ar -> {
+        if (ended.isEmpty()) {
+          if (ar.failed()) return conn.query("ROLLBACK").execute().transform(x -> Future.<T>failedFuture(ar.cause()));
+          end.run();
+        }
+        return Future.join(ended).transform(x -> endedAs(ar, ended.get(0), ended.get(1), ended.get(2)));
+      }).onComplete(ignored -> conn.close());
+    });
+  }
+
+  /** Fails in a transaction that a refused statement aborted (SQLSTATE 25P02); see {@link #transactionUnlockedBeforeFlush}. */
+  private static final String STILL_OPEN = "SELECT 1";
+
+  private static <T> Future<T> endedAs(AsyncResult<T> work, Future<?> open, Future<?> committed, Future<?> marked) {
+    if (open.failed() || committed.failed()) {
+      // rolled back (a PgException says so), or not known if the connection broke
+      return Future.failedFuture(work.failed() ? work.cause() : open.failed() ? open.cause() : committed.cause());
+    }
+    if (work.failed()) {
+      return Future.failedFuture(new IllegalStateException("Committed, but the work failed: " + work.cause().getMessage(),
+        work.cause()));
+    }
+    if (marked.failed()) {
+      return Future.failedFuture(new IllegalStateException(
+        "Committed; not known to be on disk: " + marked.cause().getMessage(), marked.cause()));
+    }
+    return Future.succeededFuture(work.result());
   }
 
   // One row per server process, so that marks never wait for each other (V11__flush_marks.sql).
@@ -85,31 +158,6 @@ public final class Database {
    */
   public static Future<Void> awaitFlush(SqlClient client) {
     return client.preparedQuery(FLUSH_MARK).execute().mapEmpty();
-  }
-
-  /** The mark after a commit: the commit stands even if the mark fails, so that failure must not read as a rollback. */
-  private static Future<Void> flushAfterCommit(SqlConnection conn) {
-    return awaitFlush(conn).recover(err -> Future.failedFuture(
-      new IllegalStateException("Committed; not known to be on disk: " + err.getMessage(), err)));
-  }
-
-  private static <T> Future<T> transaction(SqlConnection conn, Function<SqlConnection, Future<T>> work,
-                                           boolean unlockBeforeFlush) {
-    Future<Transaction> begun = conn.begin();
-    if (unlockBeforeFlush) commitWithoutFlushWait(conn);
-    Future<T> done;
-    try {
-      done = work.apply(conn);
-    } catch (RuntimeException e) {
-      done = Future.failedFuture(e);
-    }
-    Future<T> result = done;
-    return begun
-      .compose(tx -> result.compose(
-        res -> (unlockBeforeFlush ? tx.commit().compose(v -> flushAfterCommit(conn)) : tx.commit()).map(res),
-        err -> err instanceof TransactionRollbackException ? Future.<T>failedFuture(err)
-          : tx.rollback().transform(ignored -> Future.<T>failedFuture(err))))
-      .onComplete(ignored -> conn.close());
   }
 
   /**

@@ -122,7 +122,7 @@ final class SubmitBatcher {
     Instant now = clock.instant();
     List<Slot> slots = new ArrayList<>(batch.size());
     for (Pending p : batch) slots.add(new Slot(p));
-    return Database.transactionUnlockedBeforeFlush(pool, tx -> stages(tx, slots, now))
+    return Database.transactionUnlockedBeforeFlush(pool, (tx, end) -> stages(tx, slots, now, end))
       .onSuccess(v -> {
         for (Slot s : slots) {
           if (s.failure != null) s.p.done().fail(s.failure);
@@ -159,7 +159,8 @@ final class SubmitBatcher {
     }
   }
 
-  private Future<Void> stages(SqlConnection tx, List<Slot> slots, Instant now) {
+  /** {@code end}: queues the commit; called right behind the last statements ({@link Database#transactionUnlockedBeforeFlush}). */
+  private Future<Void> stages(SqlConnection tx, List<Slot> slots, Instant now, Runnable end) {
     List<Tuple> rows = new ArrayList<>(slots.size());
     for (Slot s : slots) {
       rows.add(OrderRepository.insertRow(s.id, s.p.caller().tenant(), s.p.caller().userId(), s.p.req(),
@@ -222,12 +223,16 @@ final class SubmitBatcher {
           s.result = new OrderCommands.Submitted(s.order, true);
         }
         // 3. what could not be funded goes; 4. audit and outbox (in the order the seqs were taken), legs, routing
-        // decisions: three statements for the whole batch, in one flight
+        // decisions: three statements for the whole batch, in one flight with the commit
         return orders.deleteUncommitted(tx, short_)
           .compose(x -> Future.all(figures))
           .onSuccess(x -> sameClientOrderIdAsShort(slots, short_))
-          .compose(x -> Future.join(record.write(tx, auditRows, eventRows),
-            legs.insertAll(tx, placedLegs, legTenants, now), legs.insertDecisions(tx, decisions, now)));
+          .compose(x -> {
+            Future<?> written = Future.join(record.write(tx, auditRows, eventRows),
+              legs.insertAll(tx, placedLegs, legTenants, now), legs.insertDecisions(tx, decisions, now));
+            end.run();
+            return written;
+          });
       });
     }).mapEmpty();
   }

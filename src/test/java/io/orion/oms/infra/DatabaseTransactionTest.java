@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link Database#transaction}: the work's statements go out behind BEGIN without waiting for it, and the pool's
- * connections coalesce their flushes; neither may change what a transaction means.
+ * connections coalesce their flushes; {@link Database#transactionUnlockedBeforeFlush} also commits without the flush
+ * wait and right behind the work's last statements. None of it may change what a transaction means.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
@@ -90,7 +91,8 @@ class DatabaseTransactionTest {
     Pool one = Database.pool(vertx, url, 1);
     try {
       one.query("SET synchronous_commit = on").execute().await(10, TimeUnit.SECONDS); // as a durable server has it
-      Row inside = Database.transactionUnlockedBeforeFlush(one, tx ->
+      // its work does not call end: committed once the replies are in
+      Row inside = Database.transactionUnlockedBeforeFlush(one, (tx, end) ->
         tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("early", 1))
           .compose(v -> tx.query("SELECT current_setting('synchronous_commit') AS s, pg_backend_pid() AS pid, "
             + "pg_current_wal_insert_lsn()::text AS lsn").execute()).map(rs -> rs.iterator().next()))
@@ -113,14 +115,82 @@ class DatabaseTransactionTest {
   void aTransactionWhoseFlushMarkFailsIsNotReportedAsRolledBack() throws Exception {
     pool.query("ALTER TABLE wal_flush_marks RENAME TO wal_flush_marks_away").execute().await(10, TimeUnit.SECONDS);
     try {
-      Future<Object> done = Database.transactionUnlockedBeforeFlush(pool, tx ->
-        tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("kept", 1)).map(v -> null));
+      Future<Object> done = Database.transactionUnlockedBeforeFlush(pool, (tx, end) -> {
+        Future<Object> inserted = tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("kept", 1))
+          .map(v -> null);
+        end.run();
+        return inserted;
+      });
       assertThatThrownBy(() -> done.await(10, TimeUnit.SECONDS))
         .isNotInstanceOf(io.vertx.pgclient.PgException.class).hasMessageContaining("not known to be on disk");
       assertThat(count()).as("committed all the same").isEqualTo(1);
     } finally {
       pool.query("ALTER TABLE wal_flush_marks_away RENAME TO wal_flush_marks").execute().await(10, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * The COMMIT goes right behind the statements queued before {@code end}, not after their replies: a session that
+   * waits for the transaction's row lock gets it while the work is still waiting for that session. Were the commit
+   * sent after the work's replies, each would wait for the other until the lock timeout.
+   */
+  @Test
+  void aTransactionEndedBehindItsStatementsReleasesItsLocksBeforeTheirRepliesAreRead(Vertx vertx) throws Exception {
+    pool.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("held", 0)).await(10, TimeUnit.SECONDS);
+    Pool other = Database.pool(vertx, url, 1);
+    try {
+      Integer seen = Database.transactionUnlockedBeforeFlush(pool, (tx, end) -> {
+        Future<?> updated = tx.preparedQuery("UPDATE tx_probe SET v = 7 WHERE k = $1").execute(Tuple.of("held"));
+        end.run();
+        return updated.compose(v -> other.withTransaction(c -> c.query("SET LOCAL lock_timeout = '5s'").execute()
+          .compose(x -> c.preparedQuery("SELECT v FROM tx_probe WHERE k = $1 FOR UPDATE").execute(Tuple.of("held")))
+          .map(rs -> rs.iterator().next().getInteger("v"))));
+      }).await(20, TimeUnit.SECONDS);
+      assertThat(seen).as("read under the lock once the transaction committed").isEqualTo(7);
+    } finally {
+      other.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * A refused statement aborts the transaction, and a COMMIT after it rolls back without an error: work that went on
+   * regardless must still hear of a rollback, as PostgreSQL's error, or its caller would take the work as written.
+   */
+  @Test
+  void aTransactionEndedBehindARefusedStatementReportsTheRollback() throws Exception {
+    pool.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("taken", 0)).await(10, TimeUnit.SECONDS);
+    Future<Object> done = Database.transactionUnlockedBeforeFlush(pool, (tx, end) -> {
+      Future<?> first = tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("new", 1));
+      Future<?> refused = tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("taken", 2));
+      end.run();
+      return Future.join(first, refused).otherwiseEmpty().map(v -> null); // the work ignores the refusal
+    });
+    assertThatThrownBy(() -> done.await(10, TimeUnit.SECONDS)).isInstanceOf(io.vertx.pgclient.PgException.class);
+    assertThat(count()).as("nothing of the transaction").isEqualTo(1);
+  }
+
+  /** Work that fails after its commit was queued: the commit may stand, so the failure must not read as a rollback. */
+  @Test
+  void workThatFailsAfterEndingItsTransactionIsNotReportedAsRolledBack() throws Exception {
+    Future<Object> done = Database.transactionUnlockedBeforeFlush(pool, (tx, end) -> {
+      Future<?> inserted = tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("d", 1));
+      end.run();
+      return inserted.compose(v -> Future.failedFuture(new IllegalArgumentException("bad reply")));
+    });
+    assertThatThrownBy(() -> done.await(10, TimeUnit.SECONDS))
+      .isNotInstanceOf(io.vertx.pgclient.PgException.class).hasMessageContaining("Committed, but the work failed");
+    assertThat(count()).isEqualTo(1);
+  }
+
+  @Test
+  void workThatFailsBeforeEndingItsTransactionRollsBackAndReturnsTheConnection() throws Exception {
+    for (int i = 0; i < 6; i++) { // more rounds than the pool has connections: each one must come back
+      Future<Object> failed = Database.transactionUnlockedBeforeFlush(pool, (tx, end) ->
+        tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("e", 1))
+          .compose(v -> Future.failedFuture(new IllegalStateException("refused by the caller"))));
+      assertThatThrownBy(() -> failed.await(10, TimeUnit.SECONDS)).hasMessageContaining("refused by the caller");
+    }
+    assertThat(count()).isZero();
   }
 
   private static String setting(Row r) {

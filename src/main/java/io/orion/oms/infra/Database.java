@@ -104,7 +104,7 @@ public final class Database {
                                                                BiFunction<SqlConnection, Runnable, Future<T>> work) {
     return pool.getConnection().compose(conn -> {
       // BEGIN and the setting in one simple query, the work's first statements right behind it
-      conn.query("BEGIN; SET LOCAL synchronous_commit = off").execute();
+      conn.query("BEGIN; " + WITHOUT_FLUSH_WAIT).execute();
       List<Future<?>> ended = new ArrayList<>(3); // still open?, COMMIT, the flush mark
       Runnable end = () -> {
         if (!ended.isEmpty()) return;
@@ -169,8 +169,11 @@ public final class Database {
    * no round trip of its own.
    */
   public static void commitWithoutFlushWait(SqlConnection tx) {
-    tx.query("SET LOCAL synchronous_commit = off").execute();
+    tx.query(WITHOUT_FLUSH_WAIT).execute();
   }
+
+  /** See {@link #commitWithoutFlushWait}; also sent with BEGIN by {@link #transactionUnlockedBeforeFlush}. */
+  private static final String WITHOUT_FLUSH_WAIT = "SET LOCAL synchronous_commit = off";
 
   /**
    * The client flushes the socket after each statement it queues, so a flight of pipelined statements cost one

@@ -16,7 +16,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -69,10 +71,12 @@ public final class OrderRepository {
     UPDATE orders SET triggered_at = $2, peg_price = $3, version = version + 1, updated_at = $2
     WHERE id = $1 AND triggered_at IS NULL AND status = 'pending' RETURNING *""";
   /** What the trigger verticle watches: untriggered stops, and pegged orders still working. */
-  private static final String HELD = """
-    SELECT * FROM orders WHERE order_type IN ('stop', 'stop_limit', 'trailing_stop', 'pegged')
+  private static final String HELD_WHERE = """
+    order_type IN ('stop', 'stop_limit', 'trailing_stop', 'pegged')
       AND status IN ('pending', 'working', 'partial_fill', 'pending_replace')
       AND (order_type = 'pegged' OR triggered_at IS NULL)""";
+  private static final String HELD_VERSIONS = "SELECT id, version FROM orders WHERE " + HELD_WHERE;
+  private static final String BY_IDS = "SELECT * FROM orders WHERE id = ANY($1::uuid[])";
   /** Triggered, but the service stopped before routing wrote any leg. */
   private static final String TRIGGERED_UNROUTED = """
     SELECT o.* FROM orders o WHERE o.triggered_at IS NOT NULL AND o.status = 'pending'
@@ -209,8 +213,17 @@ public final class OrderRepository {
     return tx.preparedQuery(MARK_TRIGGERED).execute(Tuple.of(id, utc(now), pegPrice)).map(OrderRepository::first);
   }
 
-  public Future<List<Order>> held(SqlClient client) {
-    return client.query(HELD).execute().map(OrderRepository::all);
+  /** Id and version of every order the trigger verticle watches (the rows themselves: {@link #byIds}). */
+  public Future<Map<UUID, Long>> heldVersions(SqlClient client) {
+    return client.query(HELD_VERSIONS).execute().map(rs -> {
+      Map<UUID, Long> out = new HashMap<>(rs.size() * 2);
+      rs.forEach(r -> out.put(r.getUUID(0), r.getLong(1)));
+      return out;
+    });
+  }
+
+  public Future<List<Order>> byIds(SqlClient client, List<UUID> ids) {
+    return client.preparedQuery(BY_IDS).execute(Tuple.of(ids.toArray(UUID[]::new))).map(OrderRepository::all);
   }
 
   public Future<List<Order>> triggeredUnrouted(SqlClient client) {

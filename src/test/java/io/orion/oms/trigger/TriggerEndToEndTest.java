@@ -30,12 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * verticle, against the FIX simulator driven to chosen prices (quotes move only when pinned here).
  */
 class TriggerEndToEndTest {
+  static final int RELOAD_MS = 1_000;
   static TestApp app;
   static String admin;
 
   @BeforeAll
   static void start() throws Exception {
-    app = TestApp.startWithLps(QuietMarket.overrides(500));
+    app = TestApp.startWithLps(QuietMarket.overrides(500)
+      .put("orders", new JsonObject().put("triggerReloadMs", RELOAD_MS)));
     admin = app.demoAdminToken();
   }
 
@@ -284,5 +286,25 @@ class TriggerEndToEndTest {
     market("1.08440", "1.08450");
     JsonObject filled = awaitOrder(t, id, "filled");
     assertThat(dec(filled, "averagePrice")).isEqualByComparingTo("1.08450");
+  }
+
+  /** The periodic reload reads only changed rows (by version), so it must see a change no command announced. */
+  @Test
+  void aHeldOrderChangedBehindTheMirrorIsTakenUpAtTheNextReload() throws Exception {
+    Trader t = trader();
+    String moved = submit(t, order(t, "buy", "stop").put("stopPrice", "1.08600"));
+    String untouched = submit(t, order(t, "buy", "stop").put("stopPrice", "1.08620"));
+    settle();
+    try (Connection c = TestServices.jdbc(app.config().database().url()); Statement s = c.createStatement()) {
+      // through the current ask, with no quote to come: only a reload can fire it
+      assertThat(s.executeUpdate("UPDATE orders SET stop_price = 1.08450, version = version + 1 WHERE id = '"
+        + moved + "'")).isEqualTo(1);
+    }
+    awaitOrder(t, moved, "filled");
+    Thread.sleep(2 * RELOAD_MS);
+    assertThat(get(t, untouched).getString("status")).isEqualTo("pending");
+    assertThat(legs(untouched)).isZero();
+    market("1.08610", "1.08620");
+    awaitOrder(t, untouched, "filled");
   }
 }

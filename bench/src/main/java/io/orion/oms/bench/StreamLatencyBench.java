@@ -44,6 +44,8 @@ public final class StreamLatencyBench {
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     long[] samples = new long[clients * rate * (seconds + warmupSeconds + 5)];
     AtomicInteger count = new AtomicInteger();
+    long[] acks = new long[rate * (seconds + warmupSeconds + 5)];
+    AtomicInteger ackCount = new AtomicInteger();
     long[] measureFrom = {Long.MAX_VALUE};
 
     WebSocketClient wsClient = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(clients + 10));
@@ -87,27 +89,39 @@ public final class StreamLatencyBench {
       Buffer body = new JsonObject().put("clientId", account).put("instrumentId", "AAPL").put("side", "sell")
         .put("orderType", "stop").put("timeInForce", "gtc").put("quantity", 1).put("stopPrice", "1.00")
         .put("clientOrderId", cid).toBuffer();
-      sentAt.put(cid, System.nanoTime());
+      long sent = System.nanoTime();
+      boolean measured = sent >= measureFrom[0];
+      sentAt.put(cid, sent);
       http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/v1/orders")
           .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json"))
         .compose(req -> req.send(body)).compose(res -> res.statusCode() == 201 ? Future.succeededFuture()
           : Future.failedFuture("status " + res.statusCode()))
+        .onSuccess(v -> {
+          if (!measured) return;
+          int k = ackCount.getAndIncrement();
+          if (k < acks.length) acks[k] = System.nanoTime() - sent;
+        })
         .onFailure(t -> failed.incrementAndGet());
     }
     Thread.sleep(3000);
     int n = Math.min(count.get(), samples.length);
-    long[] s = Arrays.copyOf(samples, n);
-    Arrays.sort(s);
     long expected = (long) rate * seconds * clients;
     System.out.printf("clients=%d rate=%d/s seconds=%d samples=%d (expected %d) failedSubmits=%d%n", clients, rate,
       seconds, n, expected, failed.get());
+    System.out.println(percentiles(samples, n));
+    System.out.println("submit->201: " + percentiles(acks, Math.min(ackCount.get(), acks.length)));
+    vertx.close();
+  }
+
+  private static String percentiles(long[] samples, int n) {
+    long[] s = Arrays.copyOf(samples, n);
+    Arrays.sort(s);
     List<String> out = new ArrayList<>();
     for (double p : new double[]{0.5, 0.9, 0.99, 0.999}) {
       out.add(String.format("p%s=%.2f ms", (p * 100 % 1 == 0 ? String.valueOf((int) (p * 100)) : String.valueOf(p * 100)),
         n == 0 ? 0 : s[(int) Math.min(n - 1, Math.floor(p * n))] / 1e6));
     }
     out.add(String.format("max=%.2f ms", n == 0 ? 0 : s[n - 1] / 1e6));
-    System.out.println(String.join("  ", out));
-    vertx.close();
+    return String.join("  ", out);
   }
 }

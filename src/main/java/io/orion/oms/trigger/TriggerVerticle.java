@@ -45,6 +45,8 @@ public final class TriggerVerticle extends VerticleBase {
   private final Map<String, BigDecimal> ticks = new HashMap<>();
   /** Rows read per query when the mirror is (re)loaded. */
   private static final int RELOAD_PAGE_ROWS = 500;
+  /** For each reconciliation waiting for its versions: the orders refreshed since it asked. */
+  private final List<Set<UUID>> refreshing = new ArrayList<>();
   /** Orders with a decision on its way to the order verticle: not decided again until it answers. */
   private final Set<UUID> inFlight = new HashSet<>();
 
@@ -77,9 +79,15 @@ public final class TriggerVerticle extends VerticleBase {
    * costs the event loop two columns per order every {@code reloadIntervalMs}, not a decode and a decision each.
    */
   private Future<Void> reloadAll() {
+    Set<UUID> refreshedMeanwhile = new HashSet<>();
+    refreshing.add(refreshedMeanwhile);
     return orders.heldVersions(orders.pool()).compose(versions -> {
+      refreshing.remove(refreshedMeanwhile);
       List<UUID> gone = new ArrayList<>();
-      for (UUID id : instrumentOf.keySet()) if (!versions.containsKey(id)) gone.add(id);
+      for (UUID id : instrumentOf.keySet()) {
+        // an order read after the versions were (a new stop announced meanwhile) is newer than they are
+        if (!versions.containsKey(id) && !refreshedMeanwhile.contains(id)) gone.add(id);
+      }
       gone.forEach(this::untrack);
       List<UUID> changed = new ArrayList<>();
       versions.forEach((id, version) -> {
@@ -87,16 +95,21 @@ public final class TriggerVerticle extends VerticleBase {
         if (current == null || current.version() != version) changed.add(id);
       });
       return fetch(changed, 0);
-    }).onFailure(e -> log.error("Cannot load held orders", e)).mapEmpty();
+    }).onSuccess(v -> {
+      // as a quote would: a decision skipped while another was in flight, or quotes that moved while the mirror
+      // was stale, are taken up here at the latest
+      byInstrument.forEach((instrument, held) -> decideAtCurrentQuotes(instrument, held));
+    }).onFailure(e -> {
+      refreshing.remove(refreshedMeanwhile);
+      log.error("Cannot load held orders", e);
+    }).mapEmpty();
   }
 
   private Future<Void> fetch(List<UUID> ids, int from) {
     if (from >= ids.size()) return Future.succeededFuture();
     int to = Math.min(ids.size(), from + RELOAD_PAGE_ROWS);
     return orders.byIds(orders.pool(), ids.subList(from, to)).compose(list -> {
-      for (Order o : list) {
-        if (refresh(o.id(), o)) evaluate(o); // quotes may have moved while the mirror was stale
-      }
+      for (Order o : list) refresh(o.id(), o);
       return fetch(ids, to);
     });
   }
@@ -113,6 +126,7 @@ public final class TriggerVerticle extends VerticleBase {
    * may answer out of order); true when the order is now held there.
    */
   private boolean refresh(UUID id, Order fresh) {
+    for (Set<UUID> s : refreshing) s.add(id);
     Order current = tracked(id);
     if (current != null && fresh != null && fresh.version() < current.version()) return false;
     untrack(id);
@@ -145,12 +159,17 @@ public final class TriggerVerticle extends VerticleBase {
   private void onQuote(JsonObject quote) {
     var q = LpMessages.quote(quote);
     book.update(q);
-    HeldOrders orders = byInstrument.get(q.instrumentId());
-    if (orders == null || orders.isEmpty()) return;
+    HeldOrders held = byInstrument.get(q.instrumentId());
+    if (held != null) decideAtCurrentQuotes(q.instrumentId(), held);
+  }
+
+  /** Decides the orders the instrument's best bid and ask can act on (the best read once for all of them). */
+  private void decideAtCurrentQuotes(String instrument, HeldOrders held) {
+    if (held.isEmpty()) return;
     java.time.Instant now = clock.instant();
-    BigDecimal bid = book.best(q.instrumentId(), true, now, quoteMaxAgeMs);
-    BigDecimal ask = book.best(q.instrumentId(), false, now, quoteMaxAgeMs);
-    for (Order o : orders.candidates(bid, ask)) evaluate(o, bid, ask);
+    BigDecimal bid = book.best(instrument, true, now, quoteMaxAgeMs);
+    BigDecimal ask = book.best(instrument, false, now, quoteMaxAgeMs);
+    for (Order o : held.candidates(bid, ask)) evaluate(o, bid, ask);
   }
 
   private void evaluate(Order o) {

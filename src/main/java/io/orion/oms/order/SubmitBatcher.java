@@ -55,11 +55,12 @@ final class SubmitBatcher {
   /** Orders per transaction at most. */
   static final int MAX_BATCH = 128;
   /**
-   * Batches being written at once (each holds one pooled connection until its commit). Two, not more: batches in
-   * flight together wait for each other's account rows, and more of them means smaller ones; with 4, 64 busy
-   * connections got 12% fewer orders through (docs/benchmarks.md).
+   * Batches being written at once (each holds one pooled connection until its commit). One: batches in flight
+   * together wait for each other's account rows, and more of them means smaller ones; the next batch gathers while
+   * one is written. With 4, and then 2, 64 busy connections got 22%, then 12%, fewer orders through
+   * (docs/benchmarks.md).
    */
-  static final int MAX_IN_FLIGHT = 2;
+  static final int MAX_IN_FLIGHT = 1;
 
   /** An accepted submission waiting for its commit. */
   record Pending(Caller caller, NewOrder req, Account account, OrderValidator.Accepted accepted,

@@ -26,7 +26,8 @@ import java.util.UUID;
 /**
  * Holds stop, stop-limit and trailing-stop orders until their trigger, and keeps pegged orders priced
  * against the market. Its state is a mirror of PostgreSQL (loaded at start, refreshed when an order
- * command says a held order changed, and in full every {@code reloadIntervalMs}); every decision is
+ * command says a held order changed, and reconciled by version every {@code reloadIntervalMs}), kept per
+ * instrument in {@link HeldOrders} so that a quote decides only the orders it can act on; every decision is
  * carried out by the order verticle in a transaction that checks the order again, so a stale mirror
  * or a restart can delay a trigger but never fire it twice.
  */

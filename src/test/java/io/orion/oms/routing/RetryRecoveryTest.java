@@ -36,14 +36,20 @@ class RetryRecoveryTest {
       app.app().simulator().lp("lp-beta").pinQuote("EURUSD", new BigDecimal("1.08430"), new BigDecimal("1.08470"));
       app.app().simulator().lp("lp-gamma").pinQuote("EURUSD", new BigDecimal("1.08420"), new BigDecimal("1.08490"));
       alpha.setTimeoutRate(1.0);
+      Thread.sleep(500); // the pinned quotes reach the router before the order does
       long before = alpha.ordersReceived();
       String token = app.demoTraderToken();
       String id = app.http.post("/api/v1/orders", token, new JsonObject().put("clientId", app.demoAccountId())
         .put("instrumentId", "EURUSD").put("side", "buy").put("orderType", "market").put("timeInForce", "ioc")
         .put("quantity", 10_000)).json().getString("id");
       // once the first attempt has timed out (it is in the audit), the next one gets through
-      Await.until(() -> app.http.get("/api/v1/orders/" + id + "/audit", token).body().contains("EXECUTED")
-        ? true : null, "the first send to time out");
+      try {
+        Await.until(() -> app.http.get("/api/v1/orders/" + id + "/audit", token).body().contains("EXECUTED")
+          ? true : null, "the first send to time out");
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; the order: " + app.http.get("/api/v1/orders/" + id, token).body()
+          + ", its audit: " + app.http.get("/api/v1/orders/" + id + "/audit", token).body(), e);
+      }
       alpha.setTimeoutRate(0);
 
       JsonObject filled = Await.until(() -> {

@@ -59,10 +59,6 @@ final class HeldOrders {
     return byId.isEmpty();
   }
 
-  int size() {
-    return byId.size();
-  }
-
   /**
    * Every order a quote at this best bid and ask may fire, move or re-price: buy stops at or below the ask, sell
    * stops at or above the bid, and every trailing stop and pegged order. A fresh list: deciding may change the book.

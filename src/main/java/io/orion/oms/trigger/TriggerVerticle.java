@@ -46,8 +46,6 @@ public final class TriggerVerticle extends VerticleBase {
   private final Map<String, BigDecimal> ticks = new HashMap<>();
   /** Rows read per query when the mirror is (re)loaded. */
   private static final int RELOAD_PAGE_ROWS = 500;
-  /** For each reconciliation waiting for its versions: the orders refreshed since it asked. */
-  private final List<Set<UUID>> refreshing = new ArrayList<>();
   /** Orders with a decision on its way to the order verticle: not decided again until it answers. */
   private final Set<UUID> inFlight = new HashSet<>();
 
@@ -75,42 +73,36 @@ public final class TriggerVerticle extends VerticleBase {
   }
 
   /**
-   * Reconciles the mirror with PostgreSQL: the id and version of every held order first, then only the rows that
-   * are new or changed (normally none: order commands announce their changes). A book of many resting stops then
-   * costs the event loop two columns per order every {@code reloadIntervalMs}, not a decode and a decision each.
+   * Reconciles the mirror with PostgreSQL: the id and version of every held order first, then the rows of the orders
+   * that are new, changed, or no longer in that list (normally none: order commands announce their changes), each
+   * put in or taken out by {@link #refresh}. Rows are read after the list, so an order announced meanwhile (a stop
+   * just submitted) is read again rather than dropped. A book of many resting stops then costs the event loop two
+   * columns per order every {@code reloadIntervalMs}, not a decode and a decision each.
    */
   private Future<Void> reloadAll() {
-    Set<UUID> refreshedMeanwhile = new HashSet<>();
-    refreshing.add(refreshedMeanwhile);
     return orders.heldVersions(orders.pool()).compose(versions -> {
-      refreshing.remove(refreshedMeanwhile);
-      List<UUID> gone = new ArrayList<>();
-      for (UUID id : instrumentOf.keySet()) {
-        // an order read after the versions were (a new stop announced meanwhile) is newer than they are
-        if (!versions.containsKey(id) && !refreshedMeanwhile.contains(id)) gone.add(id);
-      }
-      gone.forEach(this::untrack);
-      List<UUID> changed = new ArrayList<>();
+      List<UUID> stale = new ArrayList<>();
+      for (UUID id : instrumentOf.keySet()) if (!versions.containsKey(id)) stale.add(id);
       versions.forEach((id, version) -> {
         Order current = tracked(id);
-        if (current == null || current.version() != version) changed.add(id);
+        if (current == null || current.version() != version) stale.add(id);
       });
-      return fetch(changed, 0);
+      return fetch(stale, 0);
     }).onSuccess(v -> {
       // as a quote would: a decision skipped while another was in flight, or quotes that moved while the mirror
       // was stale, are taken up here at the latest
       byInstrument.forEach((instrument, held) -> decideAtCurrentQuotes(instrument, held));
-    }).onFailure(e -> {
-      refreshing.remove(refreshedMeanwhile);
-      log.error("Cannot load held orders", e);
-    }).mapEmpty();
+    }).onFailure(e -> log.error("Cannot load held orders", e)).mapEmpty();
   }
 
   private Future<Void> fetch(List<UUID> ids, int from) {
     if (from >= ids.size()) return Future.succeededFuture();
     int to = Math.min(ids.size(), from + RELOAD_PAGE_ROWS);
-    return orders.byIds(orders.pool(), ids.subList(from, to)).compose(list -> {
-      for (Order o : list) refresh(o.id(), o);
+    List<UUID> page = ids.subList(from, to);
+    return orders.byIds(orders.pool(), page).compose(list -> {
+      Map<UUID, Order> read = new HashMap<>(list.size() * 2);
+      for (Order o : list) read.put(o.id(), o);
+      for (UUID id : page) refresh(id, read.get(id)); // not read: no such order any more
       return fetch(ids, to);
     });
   }
@@ -127,7 +119,6 @@ public final class TriggerVerticle extends VerticleBase {
    * may answer out of order); true when the order is now held there.
    */
   private boolean refresh(UUID id, Order fresh) {
-    for (Set<UUID> s : refreshing) s.add(id);
     Order current = tracked(id);
     if (current != null && fresh != null && fresh.version() < current.version()) return false;
     untrack(id);

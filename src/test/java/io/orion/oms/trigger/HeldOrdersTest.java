@@ -67,9 +67,10 @@ class HeldOrdersTest {
       null);
     book.add(moved);
     book.add(raised);
-    assertThat(book.size()).isEqualTo(1);
     assertThat(book.candidates(null, d("1.08700"))).as("no longer at its old level").isEmpty();
     assertThat(book.candidates(null, d("1.09000"))).containsExactly(raised);
+    assertThat(book.remove(stop.id())).isEqualTo(raised);
+    assertThat(book.isEmpty()).as("held once, whatever the re-adds").isTrue();
   }
 
   /** Whatever the rules would act on at a quote is among the candidates, and no stop they would leave alone. */

@@ -31,16 +31,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>java -cp bench/target/benchmarks.jar io.orion.oms.bench.StreamLatencyBench URL TOKEN ACCOUNT CLIENTS RATE SECONDS</pre>
  */
 public final class StreamLatencyBench {
+  /** What one run measured: event and 201 latencies in nanoseconds, sorted, and the counts behind them. */
+  record Result(long[] eventNanos, long expectedEvents, long[] ackNanos, int failedSubmits) {}
+
   public static void main(String[] args) throws Exception {
-    URI base = URI.create(args[0]);
-    String token = args[1];
-    String account = args[2];
     int clients = Integer.parseInt(args[3]);
     int rate = Integer.parseInt(args[4]);
     int seconds = Integer.parseInt(args[5]);
-    int warmupSeconds = Math.max(3, seconds / 5);
+    Result r = run(URI.create(args[0]), args[1], args[2], clients, rate, seconds);
+    System.out.printf("clients=%d rate=%d/s seconds=%d samples=%d (expected %d) failedSubmits=%d%n", clients, rate,
+      seconds, r.eventNanos().length, r.expectedEvents(), r.failedSubmits());
+    System.out.println(percentiles(r.eventNanos()));
+    System.out.println("submit->201: " + percentiles(r.ackNanos()));
+  }
 
+  static Result run(URI base, String token, String account, int clients, int rate, int seconds) throws Exception {
     Vertx vertx = Vertx.vertx();
+    try {
+      return measure(vertx, base, token, account, clients, rate, seconds);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static Result measure(Vertx vertx, URI base, String token, String account, int clients, int rate,
+                                int seconds) throws Exception {
+    int warmupSeconds = Math.max(3, seconds / 5);
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     long[] samples = new long[clients * rate * (seconds + warmupSeconds + 5)];
     AtomicInteger count = new AtomicInteger();
@@ -104,24 +120,22 @@ public final class StreamLatencyBench {
         .onFailure(t -> failed.incrementAndGet());
     }
     Thread.sleep(3000);
-    int n = Math.min(count.get(), samples.length);
-    long expected = (long) rate * seconds * clients;
-    System.out.printf("clients=%d rate=%d/s seconds=%d samples=%d (expected %d) failedSubmits=%d%n", clients, rate,
-      seconds, n, expected, failed.get());
-    System.out.println(percentiles(samples, n));
-    System.out.println("submit->201: " + percentiles(acks, Math.min(ackCount.get(), acks.length)));
-    vertx.close();
+    long[] events = Arrays.copyOf(samples, Math.min(count.get(), samples.length));
+    long[] answers = Arrays.copyOf(acks, Math.min(ackCount.get(), acks.length));
+    Arrays.sort(events);
+    Arrays.sort(answers);
+    return new Result(events, (long) rate * seconds * clients, answers, failed.get());
   }
 
-  private static String percentiles(long[] samples, int n) {
-    long[] s = Arrays.copyOf(samples, n);
-    Arrays.sort(s);
+  /** Sorted nanoseconds to "p50=.. p90=.. p99=.. p99.9=.. max=.." in milliseconds. */
+  static String percentiles(long[] sorted) {
+    int n = sorted.length;
     List<String> out = new ArrayList<>();
     for (double p : new double[]{0.5, 0.9, 0.99, 0.999}) {
       out.add(String.format("p%s=%.2f ms", (p * 100 % 1 == 0 ? String.valueOf((int) (p * 100)) : String.valueOf(p * 100)),
-        n == 0 ? 0 : s[(int) Math.min(n - 1, Math.floor(p * n))] / 1e6));
+        n == 0 ? 0 : sorted[(int) Math.min(n - 1, Math.floor(p * n))] / 1e6));
     }
-    out.add(String.format("max=%.2f ms", n == 0 ? 0 : s[n - 1] / 1e6));
+    out.add(String.format("max=%.2f ms", n == 0 ? 0 : sorted[n - 1] / 1e6));
     return String.join("  ", out);
   }
 }

@@ -9,7 +9,8 @@
 # (/proc/<pid>/stat), read/write system calls of the service (/proc/<pid>/io), context switches of the whole
 # machine (/proc/stat) and committed transactions (pg_stat_database). Needs psql (Debian: postgresql-client). The
 # machine's other load moves throughput between runs by 15-30%; the per-order counts move much less, and only
-# builds alternated in one sitting should be compared.
+# builds alternated in one sitting should be compared. It prints submit->order.filled too: a closed run paces itself
+# on the 201 only, so a build that accepts faster by starving the execution reports shows there (fills seconds late).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="$1"; shift
@@ -34,7 +35,7 @@ window() {
 
 run() {
   java -cp bench/target/benchmarks.jar io.orion.oms.bench.OrderFlowBench --url "http://127.0.0.1:$PORT" \
-    --data-dir "$DATA" "$@" 2>&1 | grep -E "accepted|submit->201" || true
+    --data-dir "$DATA" "$@" 2>&1 | grep -E "accepted|submit->201|submit->order.filled" || true
 }
 
 BUILDS=("$@")

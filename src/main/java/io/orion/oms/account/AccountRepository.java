@@ -44,6 +44,7 @@ public final class AccountRepository {
     UPDATE accounts SET balance = balance + $2::numeric, reserved = greatest(reserved - $3::numeric, 0),
       event_seq = event_seq + $4, version = version + 1, updated_at = $5
     WHERE id = $1 RETURNING balance, reserved, event_seq""";
+  private static final String LOCK_ALL = "SELECT id FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE";
   private static final String CURRENCY = "SELECT currency FROM accounts WHERE id = $1";
   private static final String POSITION_QTY =
     "SELECT quantity FROM positions WHERE account_id = $1 AND instrument_id = $2";
@@ -114,6 +115,11 @@ public final class AccountRepository {
    */
   public static final java.util.Comparator<UUID> LOCK_ORDER = java.util.Comparator.comparing(UUID::toString);
 
+  /** Locks the accounts, in {@link #LOCK_ORDER}. */
+  public Future<Void> lockAll(SqlClient tx, java.util.Collection<UUID> ids) {
+    return tx.preparedQuery(LOCK_ALL).execute(Tuple.of(ids.toArray(new UUID[0]))).mapEmpty();
+  }
+
   /**
    * Group commit: several reservations in one round trip, applied in list order (callers sort by account in
    * {@link #LOCK_ORDER} so that concurrent batches take account row locks in the same order). Null entries: funds
@@ -148,23 +154,6 @@ public final class AccountRepository {
         return new Reservation(r.getBigDecimal("balance"), r.getBigDecimal("reserved"),
           r.getLong("event_seq"));
       });
-  }
-
-  /** The parameters of {@link #settle} for {@link #settleBatch}. */
-  public static Tuple settleRow(UUID accountId, BigDecimal cashDelta, BigDecimal release, int events, Instant now) {
-    return Tuple.of(accountId, cashDelta, release, events, utc(now));
-  }
-
-  /**
-   * Several settlements in one round trip, applied in list order (callers sort by account in {@link #LOCK_ORDER}, as
-   * {@link #reserveBatch} does); one result each.
-   */
-  public Future<List<Reservation>> settleBatch(SqlClient tx, List<Tuple> rows) {
-    return tx.preparedQuery(SETTLE).executeBatch(rows).map(rs -> {
-      List<Reservation> out = new ArrayList<>(rows.size());
-      for (RowSet<Row> r = rs; r != null; r = r.next()) out.add(reservation(r));
-      return out;
-    });
   }
 
   /** The account as {@code client} sees it (no scoping: the caller's right to it is checked by whoever asks). */

@@ -102,43 +102,30 @@ public final class Database {
    */
   public static <T> Future<T> transactionUnlockedBeforeFlush(Pool pool,
                                                                BiFunction<SqlConnection, Runnable, Future<T>> work) {
-    return pool.getConnection().compose(conn -> committedBehind(conn, true, work));
-  }
-
-  /**
-   * As {@link #transactionUnlockedBeforeFlush} on a connection already taken from the pool, without the flush mark:
-   * durable only with the next durable commit of any session ({@link #commitWithoutFlushWait}). For execution
-   * reports, whose account rows are held from their last statements to the commit.
-   */
-  public static <T> Future<T> transactionWithoutFlushWait(SqlConnection conn,
-                                                          BiFunction<SqlConnection, Runnable, Future<T>> work) {
-    return committedBehind(conn, false, work);
-  }
-
-  private static <T> Future<T> committedBehind(SqlConnection conn, boolean flushMark,
-                                               BiFunction<SqlConnection, Runnable, Future<T>> work) {
-    // BEGIN and the setting in one simple query, the work's first statements right behind it
-    conn.query("BEGIN; " + WITHOUT_FLUSH_WAIT).execute();
-    List<Future<?>> ended = new ArrayList<>(3); // still open?, COMMIT, the flush mark
-    Runnable end = () -> {
-      if (!ended.isEmpty()) return;
-      ended.add(conn.preparedQuery(STILL_OPEN).execute());
-      ended.add(conn.query("COMMIT").execute());
-      ended.add(flushMark ? awaitFlush(conn) : Future.succeededFuture());
-    };
-    Future<T> done;
-    try {
-      done = work.apply(conn, end);
-    } catch (RuntimeException e) {
-      done = Future.failedFuture(e);
-    }
-    return done.transform(ar -> {
-      if (ended.isEmpty()) {
-        if (ar.failed()) return conn.query("ROLLBACK").execute().transform(x -> Future.<T>failedFuture(ar.cause()));
-        end.run();
+    return pool.getConnection().compose(conn -> {
+      // BEGIN and the setting in one simple query, the work's first statements right behind it
+      conn.query("BEGIN; " + WITHOUT_FLUSH_WAIT).execute();
+      List<Future<?>> ended = new ArrayList<>(3); // still open?, COMMIT, the flush mark
+      Runnable end = () -> {
+        if (!ended.isEmpty()) return;
+        ended.add(conn.preparedQuery(STILL_OPEN).execute());
+        ended.add(conn.query("COMMIT").execute());
+        ended.add(awaitFlush(conn));
+      };
+      Future<T> done;
+      try {
+        done = work.apply(conn, end);
+      } catch (RuntimeException e) {
+        done = Future.failedFuture(e);
       }
-      return Future.join(ended).transform(x -> endedAs(ar, ended.get(0), ended.get(1), ended.get(2)));
-    }).onComplete(ignored -> conn.close());
+      return done.transform(ar -> {
+        if (ended.isEmpty()) {
+          if (ar.failed()) return conn.query("ROLLBACK").execute().transform(x -> Future.<T>failedFuture(ar.cause()));
+          end.run();
+        }
+        return Future.join(ended).transform(x -> endedAs(ar, ended.get(0), ended.get(1), ended.get(2)));
+      }).onComplete(ignored -> conn.close());
+    });
   }
 
   /** Fails in a transaction that a refused statement aborted (SQLSTATE 25P02); see {@link #transactionUnlockedBeforeFlush}. */

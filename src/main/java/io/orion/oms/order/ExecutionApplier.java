@@ -82,10 +82,10 @@ public final class ExecutionApplier {
     Instant now = clock.instant();
     List<OrderStatus> before = new ArrayList<>(2); // metrics: the status each report found
     List<Applied> applied = new ArrayList<>(2);
-    return pool.getConnection().compose(conn -> Database.transactionWithoutFlushWait(conn, (c, end) -> {
-      Tx tx = Tx.deferred(c);
-      return applyGroup(tx, reports, now, before, applied).compose(v -> settleDeferred(tx, now, end));
-    })).map(v -> {
+    return Database.transaction(pool, tx -> {
+      Database.commitWithoutFlushWait(tx);
+      return applyGroup(tx, reports, now, before, applied);
+    }).map(v -> {
       recordLatencies(before, applied, now);
       return applied;
     });
@@ -98,15 +98,13 @@ public final class ExecutionApplier {
    * taken, in order.
    *
    * <p>Lock order: the transaction first locks every order it names (by id), then the positions its fills may
-   * touch (by account and instrument, created flat where missing), before any report is applied; the accounts
-   * last, all at once in {@link AccountRepository#LOCK_ORDER} ({@link #settleDeferred}). That is the order every
-   * other writer takes them in (orders, legs, positions, accounts; submission batches lock accounts in the same
-   * order), so batches cannot deadlock with each other or with anything else, and the account rows that every
-   * submission reserves on are held for the last two statements and the commit only. The reports' own lock
-   * statements find their rows locked already. Orders of different accounts are applied side by side (their
-   * statements pipelined on the one connection); an account's orders one after another, since a fill's position
-   * is computed from the row it read. A key that names no order (a ClOrdID not of ours) is applied after all
-   * others.
+   * touch (by account and instrument, created flat where missing), then the accounts (by
+   * {@link AccountRepository#LOCK_ORDER}), all before any report is applied: the order every other writer takes
+   * them in (orders, legs, positions, accounts; submission batches lock accounts in the same order), so batches
+   * cannot deadlock with each other or with anything else. The reports' own lock statements then find their
+   * rows locked already. Orders of different accounts are applied side by side (their statements pipelined on
+   * the one connection); an account's orders one after another, since a fill's position is computed from the
+   * row it read. A key that names no order (a ClOrdID not of ours) is applied after all others.
    */
   public Future<List<List<Applied>>> applyOrders(java.util.function.Supplier<List<List<ExecutionReport>>> take) {
     return pool.getConnection().compose(conn -> {
@@ -128,9 +126,9 @@ public final class ExecutionApplier {
         before.add(new ArrayList<>(2));
         applied.add(new ArrayList<>(groups.get(i).size()));
       }
-      return Database.transactionWithoutFlushWait(conn, (c, end) -> {
-        Tx tx = Tx.deferred(c);
-        return applyGroups(tx, groups, now, before, applied).compose(v -> settleDeferred(tx, now, end));
+      return Database.transaction(conn, tx -> {
+        Database.commitWithoutFlushWait(tx);
+        return applyGroups(tx, groups, now, before, applied);
       }).map(v -> {
         for (int g = 0; g < groups.size(); g++) recordLatencies(before.get(g), applied.get(g), now);
         return applied;
@@ -138,18 +136,20 @@ public final class ExecutionApplier {
     });
   }
 
-  private Future<Void> applyGroups(Tx tx, List<List<ExecutionReport>> groups, Instant now,
+  private Future<Void> applyGroups(SqlConnection tx, List<List<ExecutionReport>> groups, Instant now,
                                    List<List<OrderStatus>> before, List<List<Applied>> applied) {
     List<String> keys = new ArrayList<>(groups.size());
     for (List<ExecutionReport> g : groups) keys.add(OrderLifecycle.orderKey(g.get(0).clOrdId()));
-    return orders.lockByKeys(tx.conn, keys).compose(locked -> {
+    return orders.lockByKeys(tx, keys).compose(locked -> {
       java.util.Map<String, OrderRepository.KeyLocked> byKey = new java.util.HashMap<>();
+      java.util.TreeSet<UUID> accountIds = new java.util.TreeSet<>(AccountRepository.LOCK_ORDER);
       java.util.Set<String> positionKeys = new java.util.HashSet<>();
       List<UUID> posAccounts = new ArrayList<>();
       List<String> posInstruments = new ArrayList<>();
       List<String> posTenants = new ArrayList<>();
       for (OrderRepository.KeyLocked k : locked) {
         byKey.putIfAbsent(k.key(), k);
+        accountIds.add(k.accountId());
       }
       for (int g = 0; g < groups.size(); g++) {
         OrderRepository.KeyLocked k = byKey.get(keys.get(g));
@@ -162,7 +162,8 @@ public final class ExecutionApplier {
       }
       // sent at once, behind the order locks; the connection runs them, and then the reports, in this order
       List<Future<?>> all = new ArrayList<>();
-      if (!posAccounts.isEmpty()) all.add(positions.lockAll(tx.conn, posAccounts, posInstruments, posTenants, now));
+      if (!posAccounts.isEmpty()) all.add(positions.lockAll(tx, posAccounts, posInstruments, posTenants, now));
+      if (!accountIds.isEmpty()) all.add(accounts.lockAll(tx, accountIds));
       java.util.Map<UUID, Future<Void>> byAccount = new java.util.HashMap<>();
       List<Integer> unknown = new ArrayList<>();
       for (int g = 0; g < groups.size(); g++) {
@@ -196,7 +197,7 @@ public final class ExecutionApplier {
   }
 
   /** One order's reports, one after another. */
-  private Future<Void> applyGroup(Tx tx, List<ExecutionReport> reports, Instant now, List<OrderStatus> before,
+  private Future<Void> applyGroup(SqlConnection tx, List<ExecutionReport> reports, Instant now, List<OrderStatus> before,
                                   List<Applied> applied) {
     Future<Void> chain = Future.succeededFuture();
     for (ExecutionReport r : reports) {
@@ -208,16 +209,16 @@ public final class ExecutionApplier {
     return chain;
   }
 
-  private Future<Applied> applyIn(Tx tx, ExecutionReport r, Instant now, List<OrderStatus> before) {
+  private Future<Applied> applyIn(SqlConnection tx, ExecutionReport r, Instant now, List<OrderStatus> before) {
     // Usually the ClOrdID is a leg's own: recording the report and locking the leg's order, then the leg, go
     // out together (pipelined on the transaction's connection, which runs them in that order: order before
     // leg, the lock order of cancel and modify too, so they cannot deadlock).
     // A fill's position lock goes with them (order → leg → position, the lock order of every writer).
-    Future<Boolean> recorded = legs.recordReport(tx.conn, r, now);
-    Future<Order> orderLocked = orders.lockByLegClOrdId(tx.conn, r.clOrdId());
-    Future<Leg> legLocked = legs.lockByClOrdId(tx.conn, r.clOrdId());
+    Future<Boolean> recorded = legs.recordReport(tx, r, now);
+    Future<Order> orderLocked = orders.lockByLegClOrdId(tx, r.clOrdId());
+    Future<Leg> legLocked = legs.lockByClOrdId(tx, r.clOrdId());
     Future<Position> positionLocked = r.kind() == ExecutionReport.Kind.TRADE
-      ? positions.lockByLegClOrdId(tx.conn, r.clOrdId()) : Future.succeededFuture();
+      ? positions.lockByLegClOrdId(tx, r.clOrdId()) : Future.succeededFuture();
     return Future.join(recorded, orderLocked, legLocked, positionLocked).compose(x -> {
       Order order = orderLocked.result();
       Leg leg = legLocked.result();
@@ -236,7 +237,7 @@ public final class ExecutionApplier {
    * A report whose ClOrdID is not a leg's current one (a cancel or replace request's, or a replaced leg's
    * earlier one), or that is a duplicate or for no leg of this LP.
    */
-  private Future<Applied> applyByAnyClOrdId(Tx tx, ExecutionReport r, Instant now, List<OrderStatus> before,
+  private Future<Applied> applyByAnyClOrdId(SqlConnection tx, ExecutionReport r, Instant now, List<OrderStatus> before,
                                             boolean recorded) {
     if (!recorded) {
       before.add(null);
@@ -252,8 +253,8 @@ public final class ExecutionApplier {
       }
       // order first, then its leg: the lock order of cancel and modify too, so they cannot deadlock. Both are
       // sent at once; the connection runs them in that order.
-      Future<Order> orderLocked = orders.lock(tx.conn, found.orderId());
-      Future<Leg> legLocked = legs.lockByClOrdId(tx.conn, found.clOrdId());
+      Future<Order> orderLocked = orders.lock(tx, found.orderId());
+      Future<Leg> legLocked = legs.lockByClOrdId(tx, found.clOrdId());
       return Future.join(orderLocked, legLocked).compose(y -> {
         before.add(orderLocked.result().status());
         return onReport(tx, orderLocked.result(), legLocked.result(), r, now);
@@ -279,16 +280,16 @@ public final class ExecutionApplier {
    * Reports about a cancel or replace carry the request's own ClOrdID; the leg is the original one. A
    * replaced leg is known by its newest ClOrdID, and by the earlier ones through its changes.
    */
-  private Future<Leg> findLeg(Tx tx, ExecutionReport r) {
-    return legs.byClOrdId(tx.conn, r.clOrdId())
+  private Future<Leg> findLeg(SqlConnection tx, ExecutionReport r) {
+    return legs.byClOrdId(tx, r.clOrdId())
       .compose(leg -> leg != null || r.origClOrdId() == null ? Future.succeededFuture(leg)
-        : legs.byClOrdId(tx.conn, r.origClOrdId()))
-      .compose(leg -> leg != null ? Future.succeededFuture(leg) : legs.byFormerClOrdId(tx.conn, r.clOrdId()))
+        : legs.byClOrdId(tx, r.origClOrdId()))
+      .compose(leg -> leg != null ? Future.succeededFuture(leg) : legs.byFormerClOrdId(tx, r.clOrdId()))
       .compose(leg -> leg != null || r.origClOrdId() == null ? Future.succeededFuture(leg)
-        : legs.byFormerClOrdId(tx.conn, r.origClOrdId()));
+        : legs.byFormerClOrdId(tx, r.origClOrdId()));
   }
 
-  private Future<Applied> onReport(Tx tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+  private Future<Applied> onReport(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
     return switch (r.kind()) {
       case NEW, PENDING_CANCEL, PENDING_REPLACE -> acknowledged(tx, order, leg, r, now);
       case TRADE -> trade(tx, order, leg, r, r.lastQty(), r.lastPx(), now, null);
@@ -301,12 +302,12 @@ public final class ExecutionApplier {
   }
 
   /** The LP has the leg: it is working there; the order is working once any leg is. */
-  private Future<Applied> acknowledged(Tx tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+  private Future<Applied> acknowledged(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
     if (!leg.status().open()) return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null)); // late
     Leg.Status next = leg.liveStatus();
     Leg updated = withLeg(leg, waiting(leg) ? leg.status() : next, leg.filledQuantity(),
       leg.averagePrice(), r.lpOrderId(), null);
-    Future<Leg> savedLeg = legs.update(tx.conn, updated, now);
+    Future<Leg> savedLeg = legs.update(tx, updated, now);
     if (order.status() != OrderStatus.PENDING) return savedLeg.map(l -> new Applied(order, l, BigDecimal.ZERO, null));
     Order working = order.withStatus(OrderStatus.WORKING);
     Future<Order> saved = saveWithEvents(tx, order, working, "order.working", List.of(), r, now); // same flight
@@ -317,7 +318,7 @@ public final class ExecutionApplier {
    * A fill: booked with the leg, the position, the order and the account in one flight, then its audit entry and
    * events. {@code positionOrNull}: the position, locked already (null: locked here, created flat if new).
    */
-  private Future<Applied> trade(Tx tx, Order order, Leg leg, ExecutionReport r, BigDecimal qtyIn,
+  private Future<Applied> trade(SqlConnection tx, Order order, Leg leg, ExecutionReport r, BigDecimal qtyIn,
                                 BigDecimal px, Instant now, Position positionOrNull) {
     BigDecimal qty = qtyIn.min(leg.remaining()).min(order.remainingQuantity());
     if (qty.signum() <= 0) {
@@ -326,7 +327,7 @@ public final class ExecutionApplier {
     }
     Future<String> currency = currency(tx, order);
     Future<Position> locked = positionOrNull != null ? Future.succeededFuture(positionOrNull)
-      : positions.lock(tx.conn, order.tenantId(), order.accountId(), order.instrumentId(), now);
+      : positions.lock(tx, order.tenantId(), order.accountId(), order.instrumentId(), now);
     return Future.join(currency, locked).compose(x -> {
       String ccy = currency.result();
       UUID fillId = UUID.randomUUID();
@@ -357,9 +358,9 @@ public final class ExecutionApplier {
         .put("executedAt", (r.transactTime() == null ? now : r.transactTime()).toString())));
       extra.add(new Outbox.Event(positionEvent(before, after), after.toApiJson()));
       // all sent at once (the report was recorded new, so its fill is too: LP + ExecID is unique in both)
-      Future<Boolean> booked = legs.insertFill(tx.conn, fillId, order, r, qty, px, BigDecimal.ZERO, ccy, now);
-      Future<Leg> legSaved = legs.update(tx.conn, newLeg, now);
-      Future<Void> positionSaved = positions.save(tx.conn, order.tenantId(), after, now);
+      Future<Boolean> booked = legs.insertFill(tx, fillId, order, r, qty, px, BigDecimal.ZERO, ccy, now);
+      Future<Leg> legSaved = legs.update(tx, newLeg, now);
+      Future<Void> positionSaved = positions.save(tx, order.tenantId(), after, now);
       Future<Order> saved = settleAndSave(tx, order, next, complete ? "order.filled" : "order.partially_filled",
         extra, cash, release, r, now, new JsonObject().put("fillId", fillId.toString()).put("lpId", r.lpId())
           .put("execId", r.execId()).put("quantity", qty).put("price", px), null);
@@ -370,24 +371,24 @@ public final class ExecutionApplier {
   }
 
   /** The LP cancelled or expired the leg (on our request, or its own: an IOC remainder). */
-  private Future<Applied> legClosed(Tx tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+  private Future<Applied> legClosed(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
     Leg.Status s = r.kind() == ExecutionReport.Kind.EXPIRED ? Leg.Status.EXPIRED : Leg.Status.CANCELLED;
     Leg closed = withLeg(leg, s, leg.filledQuantity(), leg.averagePrice(), r.lpOrderId(), r.text());
-    return legs.update(tx.conn, closed, now).compose(l -> changes.pendingForLeg(tx.conn, l.id()).compose(c -> {
+    return legs.update(tx, closed, now).compose(l -> changes.pendingForLeg(tx, l.id()).compose(c -> {
       if (c == null) return closeIfDone(tx, order, l, now);
       if (c.kind() == LegChange.Kind.REPLACE) {
         // closed before the replace took effect: the replace can no longer apply
-        return changes.resolve(tx.conn, c.id(), LegChange.Status.REFUSED, "the leg closed first", now)
+        return changes.resolve(tx, c.id(), LegChange.Status.REFUSED, "the leg closed first", now)
           .compose(v -> settleModification(tx, order, c.modificationId(), r, now))
           .compose(o -> closeIfDone(tx, o, l, now));
       }
       // a reduction that emptied this leg: the order shrinks by what the leg left open
       BigDecimal smaller = order.quantity().subtract(l.remaining()).max(order.filledQuantity());
       Future<Order> shrunk = smaller.signum() > 0 && smaller.compareTo(order.quantity()) != 0
-        ? orders.modify(tx.conn, order.withTerms(smaller, null, null, null, null, null), order.version(),
+        ? orders.modify(tx, order.withTerms(smaller, null, null, null, null, null), order.version(),
           order.reservedAmount(), now)
         : Future.succeededFuture(order);
-      return changes.resolve(tx.conn, c.id(), LegChange.Status.APPLIED, null, now)
+      return changes.resolve(tx, c.id(), LegChange.Status.APPLIED, null, now)
         .compose(v -> shrunk)
         .compose(o -> settleModification(tx, o, c.modificationId(), r, now))
         .compose(o -> closeIfDone(tx, o, l, now));
@@ -403,8 +404,8 @@ public final class ExecutionApplier {
    * The LP took a cancel/replace: the leg carries the new ClOrdID and terms from now on, and the order's
    * quantity moves by as much as the leg's. A REPLACED no change waits for is only an acknowledgement.
    */
-  private Future<Applied> replaced(Tx tx, Order order, Leg leg, ExecutionReport r, Instant now) {
-    return changes.lockPending(tx.conn, r.clOrdId()).compose(c -> {
+  private Future<Applied> replaced(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+    return changes.lockPending(tx, r.clOrdId()).compose(c -> {
       if (c == null || c.kind() != LegChange.Kind.REPLACE || !c.legId().equals(leg.id())) {
         return acknowledged(tx, order, leg, r, now);
       }
@@ -416,25 +417,25 @@ public final class ExecutionApplier {
         leg.averagePrice(), status, leg.attempts(), leg.lastError());
       Order terms = order.withTerms(order.quantity().add(qty.subtract(leg.quantity())), null, null, null, null, null)
         .withWorkingPrice(c.price());
-      return legs.update(tx.conn, updated, now)
-        .compose(l -> changes.resolve(tx.conn, c.id(), LegChange.Status.APPLIED, null, now))
-        .compose(v -> orders.modify(tx.conn, terms, order.version(), order.reservedAmount(), now))
+      return legs.update(tx, updated, now)
+        .compose(l -> changes.resolve(tx, c.id(), LegChange.Status.APPLIED, null, now))
+        .compose(v -> orders.modify(tx, terms, order.version(), order.reservedAmount(), now))
         .compose(o -> settleModification(tx, o, c.modificationId(), r, now))
         .map(o -> new Applied(o, updated, BigDecimal.ZERO, null));
     });
   }
 
   /** The LP refused a leg's change (or it never reached the LP): the leg works on with its old terms. */
-  private Future<Applied> changeRefused(Tx tx, Order order, Leg leg, LegChange c, ExecutionReport r,
+  private Future<Applied> changeRefused(SqlConnection tx, Order order, Leg leg, LegChange c, ExecutionReport r,
                                         Instant now) {
     Leg.Status back = leg.liveStatus();
     boolean restore = waiting(leg) && order.status() != OrderStatus.PENDING_CANCEL;
     Leg restored = restore ? withLeg(leg, back, leg.filledQuantity(), leg.averagePrice(), null, r.text()) : leg;
     JsonObject details = new JsonObject().put("lpId", r.lpId()).put("request", c.clOrdId())
       .put("kind", c.kind().name().toLowerCase()).put("text", r.text());
-    return legs.update(tx.conn, restored, now)
-      .compose(l -> changes.resolve(tx.conn, c.id(), LegChange.Status.REFUSED, r.text(), now))
-      .compose(v -> appendAudit(tx, order, AuditAction.REQUEST_REFUSED, order.status(), order.status(), details,
+    return legs.update(tx, restored, now)
+      .compose(l -> changes.resolve(tx, c.id(), LegChange.Status.REFUSED, r.text(), now))
+      .compose(v -> audit.append(tx, order, AuditAction.REQUEST_REFUSED, order.status(), order.status(), details,
         "lp:" + r.lpId(), now))
       .compose(v -> settleModification(tx, order, c.modificationId(), r, now))
       .map(o -> new Applied(o, restored, BigDecimal.ZERO, null));
@@ -445,16 +446,16 @@ public final class ExecutionApplier {
    * the requested terms; none, it keeps its own (modify_rejected); some, it keeps what the LPs did.
    * The order leaves pending_replace, and funds held beyond what its open quantity needs are released.
    */
-  private Future<Order> settleModification(Tx tx, Order order, UUID modificationId, ExecutionReport r,
+  private Future<Order> settleModification(SqlConnection tx, Order order, UUID modificationId, ExecutionReport r,
                                            Instant now) {
-    return changes.ofModification(tx.conn, modificationId).compose(all -> {
+    return changes.ofModification(tx, modificationId).compose(all -> {
       if (all.stream().anyMatch(c -> c.status() == LegChange.Status.PENDING)) return Future.succeededFuture(order);
       long applied = all.stream().filter(c -> c.status() == LegChange.Status.APPLIED).count();
       long refused = all.size() - applied;
       String outcome = refused == 0 ? "applied" : applied == 0 ? "rejected" : "partially_applied";
       String reasons = all.stream().filter(c -> c.status() == LegChange.Status.REFUSED)
         .map(c -> c.reason() == null ? "refused" : c.reason()).distinct().reduce((a, b) -> a + "; " + b).orElse(null);
-      return changes.modification(tx.conn, modificationId).compose(mod -> {
+      return changes.modification(tx, modificationId).compose(mod -> {
         JsonObject plan = mod.getJsonObject("plan");
         JsonObject terms = plan.getJsonObject("terms", new JsonObject());
         Future<Order> withTerms = Future.succeededFuture(order);
@@ -464,9 +465,9 @@ public final class ExecutionApplier {
           OrderCommands.Modification m = OrderCommands.Modification.fromJson(terms);
           Order t = order.withTerms(refused == 0 ? m.quantity() : null, null, m.stopPrice(), m.pegOffset(),
             m.trailAmount(), m.expiryDate());
-          withTerms = orders.modify(tx.conn, t, order.version(), order.reservedAmount(), now);
+          withTerms = orders.modify(tx, t, order.version(), order.reservedAmount(), now);
         }
-        return withTerms.compose(o -> changes.settleModification(tx.conn, modificationId, outcome, reasons, now).compose(v -> {
+        return withTerms.compose(o -> changes.settleModification(tx, modificationId, outcome, reasons, now).compose(v -> {
           if (o.status() != OrderStatus.PENDING_REPLACE) return Future.succeededFuture(o); // it ended, or is being cancelled
           return currency(tx, o).compose(ccy -> {
             BigDecimal oldUnit = Decimals.parse(plan.getValue("oldPerUnit"));
@@ -497,24 +498,24 @@ public final class ExecutionApplier {
    * The LP refused a cancel or replace of the leg (it is filled already, or the LP will not): the leg keeps
    * working as it was, and so does the order once no other leg waits for a cancel.
    */
-  private Future<Applied> requestRefused(Tx tx, Order order, Leg leg, ExecutionReport r, Instant now) {
-    return changes.lockPending(tx.conn, r.clOrdId()).compose(c -> c != null ? changeRefused(tx, order, leg, c, r, now)
+  private Future<Applied> requestRefused(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+    return changes.lockPending(tx, r.clOrdId()).compose(c -> c != null ? changeRefused(tx, order, leg, c, r, now)
       : cancelRefused(tx, order, leg, r, now));
   }
 
-  private Future<Applied> cancelRefused(Tx tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+  private Future<Applied> cancelRefused(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
     JsonObject details = new JsonObject().put("lpId", r.lpId()).put("request", r.clOrdId()).put("text", r.text());
     if (leg.status() != Leg.Status.PENDING_CANCEL && leg.status() != Leg.Status.PENDING_REPLACE) {
-      return appendAudit(tx, order, AuditAction.REQUEST_REFUSED, order.status(), order.status(), details, "lp:" + r.lpId(), now)
+      return audit.append(tx, order, AuditAction.REQUEST_REFUSED, order.status(), order.status(), details, "lp:" + r.lpId(), now)
         .map(new Applied(order, leg, BigDecimal.ZERO, null));
     }
     Leg.Status back = leg.liveStatus();
     Leg restored = withLeg(leg, back, leg.filledQuantity(), leg.averagePrice(), null, r.text());
-    return legs.update(tx.conn, restored, now).compose(l -> legs.byOrder(tx.conn, order.id())).compose(all -> {
+    return legs.update(tx, restored, now).compose(l -> legs.byOrder(tx, order.id())).compose(all -> {
       boolean stillWaiting = all.stream().anyMatch(x -> x.status() == Leg.Status.PENDING_CANCEL
         || x.status() == Leg.Status.PENDING_REPLACE);
       if (stillWaiting || (order.status() != OrderStatus.PENDING_CANCEL && order.status() != OrderStatus.PENDING_REPLACE)) {
-        return appendAudit(tx, order, AuditAction.REQUEST_REFUSED, order.status(), order.status(), details, "lp:" + r.lpId(), now)
+        return audit.append(tx, order, AuditAction.REQUEST_REFUSED, order.status(), order.status(), details, "lp:" + r.lpId(), now)
           .map(new Applied(order, restored, BigDecimal.ZERO, null));
       }
       OrderStatus resumed = order.filledQuantity().signum() > 0 ? OrderStatus.PARTIAL_FILL : OrderStatus.WORKING;
@@ -525,12 +526,12 @@ public final class ExecutionApplier {
   }
 
   /** The LP refused the leg: nothing traded there; the lifecycle may place the quantity elsewhere. */
-  private Future<Applied> rejected(Tx tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+  private Future<Applied> rejected(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
     if (!leg.status().open()) return Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
     Leg closed = withLeg(leg, Leg.Status.REJECTED, leg.filledQuantity(), leg.averagePrice(), r.lpOrderId(), r.text());
     JsonObject details = new JsonObject().put("lpId", r.lpId()).put("clOrdId", leg.clOrdId()).put("text", r.text());
-    return legs.update(tx.conn, closed, now)
-      .compose(l -> appendAudit(tx, order, AuditAction.LEG_REJECTED, order.status(), order.status(), details, "lp", now))
+    return legs.update(tx, closed, now)
+      .compose(l -> audit.append(tx, order, AuditAction.LEG_REJECTED, order.status(), order.status(), details, "lp", now))
       .map(v -> new Applied(order, closed, leg.remaining(), r.text()));
   }
 
@@ -538,7 +539,7 @@ public final class ExecutionApplier {
    * The LP's view of a leg, asked for after a timeout or at reconciliation. Fills we missed are booked
    * from the difference in cumulative quantity at the implied price; a final state closes the leg.
    */
-  private Future<Applied> status(Tx tx, Order order, Leg leg, ExecutionReport r, Instant now) {
+  private Future<Applied> status(SqlConnection tx, Order order, Leg leg, ExecutionReport r, Instant now) {
     BigDecimal cum = r.cumQty() == null ? BigDecimal.ZERO : r.cumQty();
     BigDecimal missing = cum.subtract(leg.filledQuantity());
     Future<Applied> filled = Future.succeededFuture(new Applied(order, leg, BigDecimal.ZERO, null));
@@ -564,9 +565,9 @@ public final class ExecutionApplier {
    * When no leg is open any more and the order is not filled, the remainder will not trade: the order
    * ends cancelled (expired if the LP expired it) and what it still holds is released.
    */
-  private Future<Applied> closeIfDone(Tx tx, Order order, Leg changed, Instant now) {
+  private Future<Applied> closeIfDone(SqlConnection tx, Order order, Leg changed, Instant now) {
     if (order.status().isFinal()) return Future.succeededFuture(new Applied(order, changed, BigDecimal.ZERO, null));
-    return legs.byOrder(tx.conn, order.id()).compose(all -> {
+    return legs.byOrder(tx, order.id()).compose(all -> {
       boolean open = all.stream().anyMatch(l -> l.status().open());
       if (open || order.filledQuantity().compareTo(order.quantity()) == 0) {
         return Future.succeededFuture(new Applied(order, changed, BigDecimal.ZERO, null));
@@ -579,140 +580,57 @@ public final class ExecutionApplier {
         : placed.compareTo(order.quantity()) < 0 && changed.status() == Leg.Status.FILLED
         ? "No liquidity at any healthy LP for the remaining " + order.quantity().subtract(placed).toPlainString()
         : "Remaining quantity cancelled by the liquidity provider" + (changed.lastError() == null ? "" : ": " + changed.lastError());
-      return finish(tx, order, end, expiring ? order.rejectCode() : null, reason, "system", now)
+      return finish(tx, order, end, expiring ? order.rejectCode() : null, reason, now)
         .map(o -> new Applied(o, changed, BigDecimal.ZERO, null));
     });
   }
 
   /** Ends an order that will not trade any more, releasing its held funds (used for cancels, rejects and expiry). */
   public Future<Order> finish(SqlConnection tx, Order order, OrderStatus end, String code, String reason, Instant now) {
-    return finish(Tx.immediate(tx), order, end, code, reason, "system", now);
+    return finish(tx, order, end, code, reason, "system", now);
   }
 
   /** As above, recording {@code actor} (the user who cancelled, or "system") in the audit trail. */
   public Future<Order> finish(SqlConnection tx, Order order, OrderStatus end, String code, String reason, String actor,
                               Instant now) {
-    return finish(Tx.immediate(tx), order, end, code, reason, actor, now);
-  }
-
-  private Future<Order> finish(Tx tx, Order order, OrderStatus end, String code, String reason, String actor,
-                               Instant now) {
     Order done = order.withState(end, order.filledQuantity(), order.averagePrice(), BigDecimal.ZERO, code, reason);
     return settleAndSave(tx, order, done, "order." + end.wire(), List.of(), BigDecimal.ZERO, order.reservedAmount(),
       null, now, new JsonObject().put("reason", reason).put("code", code).put("released", order.reservedAmount()), actor);
   }
 
-  private Future<Order> saveWithEvents(Tx tx, Order before, Order after, String event,
+  private Future<Order> saveWithEvents(SqlConnection tx, Order before, Order after, String event,
                                        List<Outbox.Event> extra, ExecutionReport r, Instant now) {
     return settleAndSave(tx, before, after, event, extra, BigDecimal.ZERO, BigDecimal.ZERO, r, now, new JsonObject(), null);
   }
 
   /**
    * Writes the order's new state with its audit entry and events; when cash moves or funds are released
-   * the account is settled in the same transaction and a balance event follows. In a report transaction the
-   * account part, the audit entry and the events wait for {@link #settleDeferred}.
+   * the account is settled in the same transaction and a balance event follows.
    */
-  private Future<Order> settleAndSave(Tx tx, Order before, Order after, String event, List<Outbox.Event> extra,
+  private Future<Order> settleAndSave(SqlConnection tx, Order before, Order after, String event, List<Outbox.Event> extra,
                                       BigDecimal cash, BigDecimal release, ExecutionReport r, Instant now,
                                       JsonObject details, String actorOrNull) {
-    if (r != null) details.put("lpId", r.lpId()).put("execId", r.execId());
-    String actor = actorOrNull != null ? actorOrNull : r == null ? "system" : "lp:" + r.lpId();
-    Future<Order> savedF = orders.saveState(tx.conn, after, now);
-    if (tx.settlements != null) {
-      return savedF.onSuccess(saved -> {
-        tx.auditRows.add(AuditLog.row(saved, AuditAction.of(event), before.status(), saved.status(), details, actor, now));
-        List<Outbox.Event> events = new ArrayList<>(extra);
-        events.add(new Outbox.Event(event, saved.toApiJson()));
-        tx.settlements.add(new Settlement(before.tenantId(), before.accountId(), cash, release, events));
-      });
-    }
-    // independent statements go out together (pipelined on the transaction's connection): one wait, not two;
-    // the seqs are taken for the order's own event too, made once the order is saved
-    Settlement s = new Settlement(before.tenantId(), before.accountId(), cash, release, new ArrayList<>(extra));
-    Future<AccountRepository.Reservation> settledF = accounts.settle(tx.conn, s.accountId(), cash, release,
-      s.eventCount() + 1, now);
+    boolean moneyMoves = cash.signum() != 0 || release.signum() != 0;
+    int count = 1 + extra.size() + (moneyMoves ? 1 : 0);
+    // independent statements go out together (pipelined on the transaction's connection): one wait, not two
+    Future<Order> savedF = orders.saveState(tx, after, now);
+    Future<AccountRepository.Reservation> settledF = accounts.settle(tx, before.accountId(), cash, release, count, now);
     return Future.join(savedF, settledF).compose(x -> {
       Order saved = savedF.result();
-      s.events().add(new Outbox.Event(event, saved.toApiJson()));
-      return record.write(tx.conn,
-          List.of(AuditLog.row(saved, AuditAction.of(event), before.status(), saved.status(), details, actor, now)),
-          s.eventRows(settledF.result(), now))
-        .map(saved);
-    });
-  }
-
-  /**
-   * A report transaction's account work, done last: every settlement in one round trip, in
-   * {@link AccountRepository#LOCK_ORDER} (an account's own in the order they were made), then the audit entries
-   * and the events with the seqs they took, in one statement. The account rows, which the submission batches
-   * reserve on, are locked from here to the commit only, not over the reports' round trips. {@code end} queues the
-   * commit right behind the last statement ({@link Database#transactionWithoutFlushWait}).
-   */
-  private Future<Void> settleDeferred(Tx tx, Instant now, Runnable end) {
-    if (tx.settlements.isEmpty()) {
-      Future<Void> written = record.write(tx.conn, tx.auditRows, List.of());
-      end.run();
-      return written;
-    }
-    List<Settlement> sorted = new ArrayList<>(tx.settlements);
-    sorted.sort(java.util.Comparator.comparing(Settlement::accountId, AccountRepository.LOCK_ORDER)); // stable
-    List<io.vertx.sqlclient.Tuple> rows = new ArrayList<>(sorted.size());
-    for (Settlement s : sorted) {
-      rows.add(AccountRepository.settleRow(s.accountId(), s.cash(), s.release(), s.eventCount(), now));
-    }
-    return accounts.settleBatch(tx.conn, rows).compose(settled -> {
-      List<io.vertx.sqlclient.Tuple> eventRows = new ArrayList<>();
-      for (int i = 0; i < sorted.size(); i++) eventRows.addAll(sorted.get(i).eventRows(settled.get(i), now));
-      Future<Void> written = record.write(tx.conn, tx.auditRows, eventRows);
-      end.run();
-      return written;
-    });
-  }
-
-  /**
-   * The transaction the reports are applied in. {@code settlements} and {@code auditRows} non-null: a report
-   * transaction, whose account work waits for {@link #settleDeferred}; null: another writer's transaction
-   * ({@link #finish} from a cancel), settled at once.
-   */
-  private record Tx(SqlConnection conn, List<Settlement> settlements, List<io.vertx.sqlclient.Tuple> auditRows) {
-    static Tx deferred(SqlConnection conn) {
-      return new Tx(conn, new ArrayList<>(), new ArrayList<>());
-    }
-
-    static Tx immediate(SqlConnection conn) {
-      return new Tx(conn, null, null);
-    }
-  }
-
-  /** What one change does to its account: cash, funds released, and its events (the balance event comes with the figures). */
-  private record Settlement(String tenantId, UUID accountId, BigDecimal cash, BigDecimal release,
-                            List<Outbox.Event> events) {
-    boolean moneyMoves() {
-      return cash.signum() != 0 || release.signum() != 0;
-    }
-
-    /** The seqs it takes: its events, and a balance event when money moves. */
-    int eventCount() {
-      return events.size() + (moneyMoves() ? 1 : 0);
-    }
-
-    List<io.vertx.sqlclient.Tuple> eventRows(AccountRepository.Reservation res, Instant now) {
-      List<Outbox.Event> all = events;
-      if (moneyMoves()) {
-        all = new ArrayList<>(events);
-        all.add(new Outbox.Event("balance.updated", new JsonObject().put("clientId", accountId.toString())
+      AccountRepository.Reservation res = settledF.result();
+      List<Outbox.Event> events = new ArrayList<>(extra);
+      events.add(new Outbox.Event(event, saved.toApiJson()));
+      if (moneyMoves) {
+        events.add(new Outbox.Event("balance.updated", new JsonObject().put("clientId", before.accountId().toString())
           .put("balance", res.balance()).put("reserved", res.reserved()).put("available", res.available())));
       }
-      return Outbox.rows(tenantId, accountId, res.lastSeq(), all, now);
-    }
-  }
-
-  /** An audit entry of its own: in a report transaction written with the others at the end, in the order made. */
-  private Future<Void> appendAudit(Tx tx, Order order, AuditAction action, OrderStatus from, OrderStatus to,
-                                   JsonObject details, String actor, Instant now) {
-    if (tx.auditRows == null) return audit.append(tx.conn, order, action, from, to, details, actor, now);
-    tx.auditRows.add(AuditLog.row(order, action, from, to, details, actor, now));
-    return Future.succeededFuture();
+      if (r != null) details.put("lpId", r.lpId()).put("execId", r.execId());
+      String actor = actorOrNull != null ? actorOrNull : r == null ? "system" : "lp:" + r.lpId();
+      return record.write(tx,
+          List.of(AuditLog.row(saved, AuditAction.of(event), before.status(), saved.status(), details, actor, now)),
+          Outbox.rows(before.tenantId(), before.accountId(), res.lastSeq(), events, now))
+        .map(saved);
+    });
   }
 
   /** Cash of a fill in the account's currency: paid for a buy (negative), received for a sell. */
@@ -725,10 +643,10 @@ public final class ExecutionApplier {
   }
 
   /** An account's currency never changes, so it is read once. */
-  private Future<String> currency(Tx tx, Order order) {
+  private Future<String> currency(SqlConnection tx, Order order) {
     String known = currencies.get(order.accountId());
     if (known != null) return Future.succeededFuture(known);
-    return accounts.currency(tx.conn, order.accountId()).onSuccess(c -> currencies.put(order.accountId(), c));
+    return accounts.currency(tx, order.accountId()).onSuccess(c -> currencies.put(order.accountId(), c));
   }
 
   private final java.util.Map<UUID, String> currencies = new java.util.concurrent.ConcurrentHashMap<>();

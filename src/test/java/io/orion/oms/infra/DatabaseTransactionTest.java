@@ -110,40 +110,6 @@ class DatabaseTransactionTest {
     }
   }
 
-  /**
-   * The report transactions' variant: committed behind its last statements, without waiting for the disk and without
-   * a flush mark of its own; a refused statement still reads as the rollback it is.
-   */
-  @Test
-  void aTransactionWithoutFlushWaitCommitsBehindItsStatementsWithoutAMark(Vertx vertx) throws Exception {
-    Pool one = Database.pool(vertx, url, 1);
-    try {
-      Row inside = one.getConnection().compose(conn -> Database.transactionWithoutFlushWait(conn, (tx, end) -> {
-        Future<Row> row = tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("quick", 1))
-          .compose(v -> tx.query("SELECT current_setting('synchronous_commit') AS s, pg_backend_pid() AS pid")
-            .execute()).map(rs -> rs.iterator().next());
-        end.run();
-        return row;
-      })).await(10, TimeUnit.SECONDS);
-      assertThat(inside.getString("s")).as("its commit does not wait for the disk").isEqualTo("off");
-      assertThat(count()).isEqualTo(1);
-      assertThat(pool.preparedQuery("SELECT count(*) FROM wal_flush_marks WHERE pid = $1")
-        .execute(Tuple.of(inside.getInteger("pid"))).await(10, TimeUnit.SECONDS).iterator().next().getLong(0))
-        .as("no flush mark").isZero();
-
-      Future<Object> refused = one.getConnection().compose(conn -> Database.transactionWithoutFlushWait(conn, (tx, end) -> {
-        Future<?> first = tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("second", 1));
-        Future<?> taken = tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("quick", 2));
-        end.run();
-        return Future.join(first, taken).otherwiseEmpty().map(v -> null);
-      }));
-      assertThatThrownBy(() -> refused.await(10, TimeUnit.SECONDS)).isInstanceOf(io.vertx.pgclient.PgException.class);
-      assertThat(count()).as("nothing of the refused transaction").isEqualTo(1);
-    } finally {
-      one.close().await(10, TimeUnit.SECONDS);
-    }
-  }
-
   /** A failed mark must not read as a rollback (a caller would write the work again): the commit stands. */
   @Test
   void aTransactionWhoseFlushMarkFailsIsNotReportedAsRolledBack() throws Exception {

@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Execution reports of many orders at once. In one transaction ({@link ExecutionApplier#applyOrders},
  * {@link ReportBatcher}): they commit together, each as it would alone; the rows are locked in the global order
- * (orders and positions before any report is applied, accounts last); a report that fails fails alone. In
- * concurrent transactions: the first fills of one position both count.
+ * (orders, positions, accounts) before any report is applied; a report that fails fails alone. In concurrent
+ * transactions: the first fills of one position both count.
  */
 class ReportBatchTest {
   static final String EURUSD = "EURUSD";
@@ -84,42 +84,15 @@ class ReportBatchTest {
     // each account's event seqs stay gapless and unique, however the accounts' reports interleaved
     assertThat(db.scalar("SELECT max(seq) - min(seq) + 1 - count(DISTINCT seq) FROM events WHERE account_id = ?", a.id()))
       .isEqualByComparingTo("0");
-    // the account is settled at the end, once per change: each balance event shows the balance after its own fill
+    // each balance event shows the balance after its own fill
     String balanceEvent = "SELECT (payload->>'balance')::numeric FROM events WHERE account_id = ?"
       + " AND event_type = 'balance.updated' ORDER BY seq OFFSET ? LIMIT 1";
     assertThat(db.scalar(balanceEvent, a.id(), 0)).isEqualByComparingTo("998915.00");
     assertThat(db.scalar(balanceEvent, a.id(), 1)).isEqualByComparingTo("996745.00");
   }
 
-  /**
-   * The account rows that every submission reserves on are locked at the end of a report transaction, not while its
-   * reports are applied: a transaction waiting for an order's leg does not hold the order's account.
-   */
   @Test
-  void aReportTransactionDoesNotHoldTheAccountWhileItsReportsAreApplied() throws Exception {
-    Instant now = Instant.now();
-    String tenant = "t-" + UUID.randomUUID();
-    Account account = account(tenant);
-    String leg = db.placedLeg(account, tenant, EURUSD, new BigDecimal("100"), LIMIT, true, now);
-    try (Connection holder = TestServices.jdbc(db.url); Connection probe = TestServices.jdbc(db.url)) {
-      holder.setAutoCommit(false);
-      execute(holder, "SELECT 1 FROM order_legs WHERE cl_ord_id = ? FOR NO KEY UPDATE", leg);
-      Future<List<List<ExecutionApplier.Applied>>> batch = db.applier.applyOrders(() -> List.of(
-        List.of(trade(leg, "100"))));
-      Await.until(() -> lockWaits() > 0 ? true : null, "the batch waits for the held leg");
-
-      execute(probe, "SELECT 1 FROM accounts WHERE id = ? FOR NO KEY UPDATE NOWAIT", account.id()); // as a reservation
-      assertThat(batch.isComplete()).isFalse();
-
-      holder.rollback();
-      assertThat(ApplierDatabase.await(batch).get(0).get(0).order().status()).isEqualTo(OrderStatus.FILLED);
-      assertThat(db.scalar("SELECT balance FROM accounts WHERE id = ?", account.id()))
-        .isEqualByComparingTo(new BigDecimal("1000000.00").subtract(PX.multiply(new BigDecimal("100"))));
-    }
-  }
-
-  @Test
-  void ordersThenPositionsAreLockedBeforeAnyReportAndAccountsLastInLockOrder() throws Exception {
+  void ordersThenPositionsThenAccountsInLockOrderAreLockedBeforeAnyReport() throws Exception {
     Instant now = Instant.now();
     String tenant = "t-" + UUID.randomUUID();
     Account x = account(tenant), y = account(tenant);

@@ -1,8 +1,6 @@
 package io.orion.oms.bench;
 
 import io.orion.oms.OrionApp;
-import io.orion.oms.config.ConfigLoader;
-import io.orion.oms.config.OrionConfig;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -27,12 +24,7 @@ class OrderFlowBenchSmokeTest {
   @Test
   void openModelRunsCleanAgainstAService() throws Exception {
     Path dataDir = Files.createTempDirectory("orion-bench-smoke");
-    JsonObject json = ConfigLoader.loadJson(Map.of())
-      .put("dataDir", dataDir.toString())
-      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1))
-      .put("database", new JsonObject().put("poolSize", 8).put("embeddedDurable", false))
-      .put("rateLimits", new JsonObject().put("enabled", false));
-    OrionApp app = new OrionApp(OrionConfig.fromJson(json), Clock.systemUTC()).start();
+    OrionApp app = SmokeService.start(dataDir);
     try {
       awaitLps(app);
       int exit = OrderFlowBench.run(Map.of("mode", "open", "url", "http://127.0.0.1:" + app.httpPort(),

@@ -1,17 +1,13 @@
 package io.orion.oms.bench;
 
 import io.orion.oms.OrionApp;
-import io.orion.oms.config.ConfigLoader;
 import io.orion.oms.config.OrionConfig;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,12 +21,7 @@ class StreamLatencyBenchSmokeTest {
   @Test
   void everyClientSeesEveryOrderEvent() throws Exception {
     Path dataDir = Files.createTempDirectory("orion-stream-bench-smoke");
-    JsonObject json = ConfigLoader.loadJson(Map.of())
-      .put("dataDir", dataDir.toString())
-      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1))
-      .put("database", new JsonObject().put("poolSize", 8).put("embeddedDurable", false))
-      .put("rateLimits", new JsonObject().put("enabled", false));
-    OrionApp app = new OrionApp(OrionConfig.fromJson(json), Clock.systemUTC()).start();
+    OrionApp app = SmokeService.start(dataDir);
     try {
       OrionConfig.Demo demo = app.config().demo();
       String token = app.issueToken(demo.tenant(), demo.traderId(), List.of("trader"), 10);

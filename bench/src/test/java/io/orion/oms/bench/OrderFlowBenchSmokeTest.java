@@ -8,8 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -23,12 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class OrderFlowBenchSmokeTest {
   @Test
   void openModelRunsCleanAgainstAService() throws Exception {
-    Path dataDir = Files.createTempDirectory("orion-bench-smoke");
-    OrionApp app = SmokeService.start(dataDir);
+    OrionApp app = SmokeService.start();
     try {
       awaitLps(app);
       int exit = OrderFlowBench.run(Map.of("mode", "open", "url", "http://127.0.0.1:" + app.httpPort(),
-        "data-dir", dataDir.toString(), "traders", "3", "rate", "20", "seconds", "3", "warmup", "1",
+        "data-dir", app.config().dataDir().toString(), "traders", "3", "rate", "20", "seconds", "3", "warmup", "1",
         "ceiling-seconds", "1", "ceiling-connections", "2", "ceiling-batch", "4"));
       assertEquals(0, exit, "the run must end with no errors and no lost events");
     } finally {

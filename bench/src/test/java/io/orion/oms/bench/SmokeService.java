@@ -5,6 +5,7 @@ import io.orion.oms.config.ConfigLoader;
 import io.orion.oms.config.OrionConfig;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -13,8 +14,9 @@ import java.util.Map;
 final class SmokeService {
   private SmokeService() {}
 
-  /** Started on a free port with its data (and its embedded PostgreSQL) in {@code dataDir}. */
-  static OrionApp start(Path dataDir) throws Exception {
+  /** Started on a free port with its data (and its embedded PostgreSQL) in a fresh temporary directory. */
+  static OrionApp start() throws Exception {
+    Path dataDir = Files.createTempDirectory("orion-bench-smoke");
     JsonObject json = ConfigLoader.loadJson(Map.of())
       .put("dataDir", dataDir.toString())
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1))

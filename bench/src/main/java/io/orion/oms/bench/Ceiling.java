@@ -32,8 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * reports (acknowledgement and trade), one fill, one position upsert, five audit rows (SUBMITTED,
  * VALIDATED, ROUTED, SENT, FILLED) and seven outbox events (order.created, balance.updated, order.working,
  * trade.executed, position.updated, order.filled, balance.updated). It writes them the cheapest way the
- * database allows: {@code connections} writers, each committing {@code batch} orders per transaction with
- * one {@code executeBatch} per statement. That is the ceiling; the service pays for more transactions.
+ * database allows: {@code connections} writers, each committing {@code batch} orders per transaction, every
+ * statement of a transaction queued at once (one round trip), one multi-row statement ({@code unnest} of arrays)
+ * per table and kind of change, and an {@code executeBatch} where the rows are one account's or one position's (a
+ * statement cannot change a row twice). That is the ceiling; the service pays for more transactions.
  */
 final class Ceiling {
   private final Vertx vertx;
@@ -121,67 +123,97 @@ final class Ceiling {
     JsonObject payload = new JsonObject(PAYLOAD);
     BigDecimal qty = new BigDecimal("10000");
     BigDecimal px = new BigDecimal("1.08512");
-    List<Tuple> orders = new ArrayList<>(), filled = new ArrayList<>(), accountRows = new ArrayList<>(),
-      legs = new ArrayList<>(), decisions = new ArrayList<>(), reports = new ArrayList<>(), fills = new ArrayList<>(),
-      positions = new ArrayList<>(), audit = new ArrayList<>(), events = new ArrayList<>();
+    BigDecimal reserve = new BigDecimal("10900");
+    UUID[] ids = new UUID[batch], legIds = new UUID[batch], fillIds = new UUID[batch];
+    String[] refs = new String[batch], clientIds = new String[batch], clOrdIds = new String[batch],
+      tradeIds = new String[batch];
+    String[] reportIds = new String[2 * batch], reportClOrdIds = new String[2 * batch], reportKinds = new String[2 * batch];
+    UUID[] auditOrders = new UUID[5 * batch];
+    String[] auditTypes = new String[5 * batch];
+    Long[] seqs = new Long[7 * batch];
+    String[] eventTypes = new String[7 * batch];
+    List<Tuple> accountRows = new ArrayList<>(batch), positions = new ArrayList<>(batch);
+    String[] audits = {"SUBMITTED", "VALIDATED", "ROUTED", "SENT", "FILLED"};
+    String[] events = {"order.created", "balance.updated", "order.working", "trade.executed", "position.updated",
+      "order.filled", "balance.updated"};
     for (int i = 0; i < batch; i++) {
       UUID id = UUID.randomUUID();
-      String ref = "C-" + id;
-      orders.add(Tuple.from(new Object[]{id, ref, account, "b-" + id, qty, new BigDecimal("10900"), now}));
-      filled.add(Tuple.of(id, qty, px, now));
-      accountRows.add(Tuple.of(account, new BigDecimal("10900"), 7, now));
-      legs.add(Tuple.of(UUID.randomUUID(), id, ref + "-1", qty, now));
-      decisions.add(Tuple.of(id, payload, now));
-      reports.add(Tuple.of(ref + "-n", ref + "-1", "NEW", payload, now));
-      reports.add(Tuple.of(ref + "-t", ref + "-1", "TRADE", payload, now));
-      fills.add(Tuple.from(new Object[]{UUID.randomUUID(), id, account, ref + "-t", qty, px, now}));
+      ids[i] = id;
+      refs[i] = "C-" + id;
+      clientIds[i] = "b-" + id;
+      legIds[i] = UUID.randomUUID();
+      clOrdIds[i] = refs[i] + "-1";
+      fillIds[i] = UUID.randomUUID();
+      tradeIds[i] = refs[i] + "-t";
+      reportIds[2 * i] = refs[i] + "-n";
+      reportIds[2 * i + 1] = tradeIds[i];
+      reportClOrdIds[2 * i] = reportClOrdIds[2 * i + 1] = clOrdIds[i];
+      reportKinds[2 * i] = "NEW";
+      reportKinds[2 * i + 1] = "TRADE";
+      accountRows.add(Tuple.of(account, reserve, 7, now));
       positions.add(Tuple.of(account, qty, px, now));
-      for (String a : new String[]{"SUBMITTED", "VALIDATED", "ROUTED", "SENT", "FILLED"}) {
-        audit.add(Tuple.of(id, account, a, payload, now));
+      for (int a = 0; a < audits.length; a++) {
+        auditOrders[5 * i + a] = id;
+        auditTypes[5 * i + a] = audits[a];
       }
-      for (String e : new String[]{"order.created", "balance.updated", "order.working", "trade.executed",
-        "position.updated", "order.filled", "balance.updated"}) {
-        events.add(Tuple.of(account, ++seq[0], e, payload, now));
+      for (int e = 0; e < events.length; e++) {
+        seqs[7 * i + e] = ++seq[0];
+        eventTypes[7 * i + e] = events[e];
       }
     }
-    return c.preparedQuery("""
+    // every statement queued at once (the connection runs them in order, one round trip for the lot); one multi-row
+    // statement per table and kind of change, except where the rows are one account's or one position's, which one
+    // statement cannot change twice
+    List<Future<?>> all = new ArrayList<>();
+    all.add(c.preparedQuery("""
         INSERT INTO orders (id, order_ref, tenant_id, account_id, submitted_by, client_order_id, instrument_id, side,
           order_type, time_in_force, quantity, routing_strategy, status, reserved_amount, created_at, updated_at)
-        VALUES ($1, $2, 'ceiling', $3, 'ceiling', $4, 'EURUSD', 'buy', 'market', 'ioc', $5, 'best', 'pending', $6, $7, $7)
-        ON CONFLICT (account_id, client_order_id) WHERE client_order_id IS NOT NULL DO NOTHING""").executeBatch(orders)
-      .compose(v -> c.preparedQuery("""
+        SELECT i, r, 'ceiling', $4, 'ceiling', k, 'EURUSD', 'buy', 'market', 'ioc', $5::numeric, 'best', 'pending',
+          $6::numeric, $7, $7 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(i, r, k)
+        ON CONFLICT (account_id, client_order_id) WHERE client_order_id IS NOT NULL DO NOTHING""")
+      .execute(Tuple.of(ids, refs, clientIds, account, qty, reserve, now)));
+    all.add(c.preparedQuery("""
         UPDATE accounts SET reserved = reserved + $2::numeric, event_seq = event_seq + $3, version = version + 1,
           updated_at = $4 WHERE id = $1 AND ($2::numeric = 0 OR balance - reserved >= $2::numeric)
-        RETURNING balance, reserved, event_seq""").executeBatch(accountRows))
-      .compose(v -> c.preparedQuery("""
+        RETURNING balance, reserved, event_seq""").executeBatch(accountRows));
+    all.add(c.preparedQuery("""
         INSERT INTO order_legs (id, order_id, tenant_id, lp_id, cl_ord_id, quantity, status, created_at, updated_at)
-        VALUES ($1, $2, 'ceiling', 'lp-alpha', $3, $4, 'sent', $5, $5)""").executeBatch(legs))
-      .compose(v -> c.preparedQuery("""
+        SELECT i, o, 'ceiling', 'lp-alpha', k, $4::numeric, 'sent', $5, $5
+        FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS u(i, o, k)""")
+      .execute(Tuple.of(legIds, ids, clOrdIds, qty, now)));
+    all.add(c.preparedQuery("""
         INSERT INTO routing_decisions (order_id, tenant_id, strategy, decision, created_at)
-        VALUES ($1, 'ceiling', 'best', $2, $3)""").executeBatch(decisions))
-      .compose(v -> c.preparedQuery("""
+        SELECT o, 'ceiling', 'best', $2::jsonb, $3 FROM unnest($1::uuid[]) AS u(o)""")
+      .execute(Tuple.of(ids, payload, now)));
+    all.add(c.preparedQuery("""
         INSERT INTO execution_reports (lp_id, exec_id, cl_ord_id, kind, report, received_at)
-        VALUES ('lp-alpha', $1, $2, $3, $4, $5)""").executeBatch(reports))
-      .compose(v -> c.preparedQuery("""
+        SELECT 'lp-alpha', e, k, d, $4::jsonb, $5 FROM unnest($1::text[], $2::text[], $3::text[]) AS u(e, k, d)""")
+      .execute(Tuple.of(reportIds, reportClOrdIds, reportKinds, payload, now)));
+    all.add(c.preparedQuery("""
         INSERT INTO fills (id, order_id, tenant_id, account_id, lp_id, lp_exec_id, quantity, price, fee, fee_currency,
-          executed_at, created_at) VALUES ($1, $2, 'ceiling', $3, 'lp-alpha', $4, $5, $6, 0, 'USD', $7, $7)""")
-        .executeBatch(fills))
-      .compose(v -> c.preparedQuery("""
+          executed_at, created_at)
+        SELECT i, o, 'ceiling', $4, 'lp-alpha', e, $5::numeric, $6::numeric, 0, 'USD', $7, $7
+        FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS u(i, o, e)""")
+      .execute(Tuple.of(fillIds, ids, tradeIds, account, qty, px, now)));
+    all.add(c.preparedQuery("""
         INSERT INTO positions (account_id, instrument_id, tenant_id, quantity, average_price, realized_pnl, version,
           updated_at) VALUES ($1, 'EURUSD', 'ceiling', $2, $3, 0, 0, $4)
         ON CONFLICT (account_id, instrument_id) DO UPDATE SET quantity = EXCLUDED.quantity,
           average_price = EXCLUDED.average_price, version = positions.version + 1, updated_at = EXCLUDED.updated_at""")
-        .executeBatch(positions))
-      .compose(v -> c.preparedQuery("""
-        UPDATE orders SET status = 'filled', filled_quantity = $2, average_price = $3, reserved_amount = 0,
-          version = version + 1, updated_at = $4 WHERE id = $1""").executeBatch(filled))
-      .compose(v -> c.preparedQuery("""
+      .executeBatch(positions));
+    all.add(c.preparedQuery("""
+        UPDATE orders o SET status = 'filled', filled_quantity = $2::numeric, average_price = $3::numeric,
+          reserved_amount = 0, version = o.version + 1, updated_at = $4 FROM unnest($1::uuid[]) AS u(i) WHERE o.id = u.i""")
+      .execute(Tuple.of(ids, qty, px, now)));
+    all.add(c.preparedQuery("""
         INSERT INTO execution_logs (tenant_id, order_id, account_id, event_type, details, actor, created_at)
-        VALUES ('ceiling', $1, $2, $3, $4, 'system', $5)""").executeBatch(audit))
-      .compose(v -> c.preparedQuery("""
+        SELECT 'ceiling', o, $3, t, $4::jsonb, 'system', $5 FROM unnest($1::uuid[], $2::text[]) AS u(o, t)""")
+      .execute(Tuple.of(auditOrders, auditTypes, account, payload, now)));
+    all.add(c.preparedQuery("""
         INSERT INTO events (tenant_id, account_id, seq, event_type, payload, created_at)
-        VALUES ('ceiling', $1, $2, $3, $4, $5)""").executeBatch(events))
-      .mapEmpty();
+        SELECT 'ceiling', $1, s, t, $4::jsonb, $5 FROM unnest($2::bigint[], $3::text[]) AS u(s, t)""")
+      .execute(Tuple.of(account, seqs, eventTypes, payload, now)));
+    return Future.all(all).mapEmpty();
   }
 
   static <T> T await(Future<T> f) throws Exception {

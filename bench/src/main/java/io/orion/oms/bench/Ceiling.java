@@ -33,9 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * VALIDATED, ROUTED, SENT, FILLED) and seven outbox events (order.created, balance.updated, order.working,
  * trade.executed, position.updated, order.filled, balance.updated). It writes them the cheapest way the
  * database allows: {@code connections} writers, each committing {@code batch} orders per transaction, every
- * statement of a transaction queued at once (one round trip), one multi-row statement ({@code unnest} of arrays)
- * per table and kind of change, and an {@code executeBatch} where the rows are one account's or one position's (a
- * statement cannot change a row twice). That is the ceiling; the service pays for more transactions.
+ * statement of a transaction queued at once (one round trip for all of them; BEGIN and COMMIT one each), one
+ * multi-row statement ({@code unnest} of arrays) per table and kind of change, and an {@code executeBatch} where the
+ * rows are one account's or one position's (a statement cannot change a row twice). That is the ceiling; the service pays for more transactions.
  */
 final class Ceiling {
   private final Vertx vertx;

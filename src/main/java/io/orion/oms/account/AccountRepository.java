@@ -44,7 +44,13 @@ public final class AccountRepository {
     UPDATE accounts SET balance = balance + $2::numeric, reserved = greatest(reserved - $3::numeric, 0),
       event_seq = event_seq + $4, version = version + 1, updated_at = $5
     WHERE id = $1 RETURNING balance, reserved, event_seq""";
-  private static final String LOCK_ALL = "SELECT id FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE";
+  private static final String LOCK_ALL = """
+    SELECT id, balance, reserved, event_seq FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE""";
+  // SETTLE for many accounts at once, from what a transaction holding their locks computed (one row per account)
+  private static final String SAVE_BALANCES = """
+    UPDATE accounts a SET balance = u.b::numeric, reserved = u.r::numeric, event_seq = u.s, version = a.version + u.n,
+      updated_at = $6
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int8[], $5::int4[]) AS u(i, b, r, s, n) WHERE a.id = u.i""";
   private static final String CURRENCY = "SELECT currency FROM accounts WHERE id = $1";
   private static final String POSITION_QTY =
     "SELECT quantity FROM positions WHERE account_id = $1 AND instrument_id = $2";
@@ -115,9 +121,48 @@ public final class AccountRepository {
    */
   public static final java.util.Comparator<UUID> LOCK_ORDER = java.util.Comparator.comparing(UUID::toString);
 
-  /** Locks the accounts, in {@link #LOCK_ORDER}. */
-  public Future<Void> lockAll(SqlClient tx, java.util.Collection<UUID> ids) {
-    return tx.preparedQuery(LOCK_ALL).execute(Tuple.of(ids.toArray(new UUID[0]))).mapEmpty();
+  /**
+   * An account's money and last event seq as a transaction holding its lock sees them, with the settlements it has
+   * made since it read them ({@code changes}).
+   */
+  public record Balance(UUID id, BigDecimal balance, BigDecimal reserved, long eventSeq, int changes) {
+    /** As {@link #SETTLE} would leave it. */
+    public Balance settled(BigDecimal cash, BigDecimal release, int events) {
+      return new Balance(id, balance.add(cash), reserved.subtract(release).max(BigDecimal.ZERO), eventSeq + events,
+        changes + 1);
+    }
+  }
+
+  /** Locks the accounts, in {@link #LOCK_ORDER}, and answers their balances. */
+  public Future<List<Balance>> lockAll(SqlClient tx, java.util.Collection<UUID> ids) {
+    return tx.preparedQuery(LOCK_ALL).execute(Tuple.of(ids.toArray(new UUID[0]))).map(rs -> {
+      List<Balance> out = new ArrayList<>(rs.size());
+      for (Row r : rs) {
+        out.add(new Balance(r.getUUID("id"), r.getBigDecimal("balance"), r.getBigDecimal("reserved"),
+          r.getLong("event_seq"), 0));
+      }
+      return out;
+    });
+  }
+
+  /** Writes settled balances (accounts the transaction has locked), one statement for all. */
+  public Future<Void> saveBalances(SqlClient tx, List<Balance> settled, Instant now) {
+    if (settled.isEmpty()) return Future.succeededFuture();
+    int n = settled.size();
+    UUID[] ids = new UUID[n];
+    String[] balances = new String[n], reserved = new String[n];
+    Long[] seqs = new Long[n];
+    Integer[] changes = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      Balance b = settled.get(i);
+      ids[i] = b.id();
+      balances[i] = b.balance().toPlainString();
+      reserved[i] = b.reserved().toPlainString();
+      seqs[i] = b.eventSeq();
+      changes[i] = b.changes();
+    }
+    return tx.preparedQuery(SAVE_BALANCES).execute(Tuple.from(new Object[]{ids, balances, reserved, seqs, changes,
+      utc(now)})).mapEmpty();
   }
 
   /**

@@ -2,12 +2,14 @@ package io.orion.oms.account;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,11 +17,6 @@ import java.util.UUID;
 public final class PositionRepository {
   private static final String LOCK = """
     SELECT * FROM positions WHERE account_id = $1 AND instrument_id = $2 FOR NO KEY UPDATE""";
-  /** The position of the order a leg belongs to, locked; no row if the position has none yet. */
-  private static final String LOCK_BY_LEG = """
-    SELECT p.* FROM order_legs l JOIN orders o ON o.id = l.order_id
-      JOIN positions p ON p.account_id = o.account_id AND p.instrument_id = o.instrument_id
-    WHERE l.cl_ord_id = $1 FOR NO KEY UPDATE OF p""";
   /** A flat row to lock where there is none yet, so that two first fills of a position cannot both start from flat. */
   private static final String CREATE_FLAT = """
     INSERT INTO positions (account_id, instrument_id, tenant_id, quantity, realized_pnl, version, updated_at)
@@ -30,7 +27,7 @@ public final class PositionRepository {
     SELECT a, i, t, 0, 0, 0, $4 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(a, i, t) ORDER BY a, i
     ON CONFLICT (account_id, instrument_id) DO NOTHING""";
   private static final String LOCK_ALL = """
-    SELECT p.account_id FROM positions p JOIN unnest($1::uuid[], $2::text[]) AS u(a, i)
+    SELECT p.* FROM positions p JOIN unnest($1::uuid[], $2::text[]) AS u(a, i)
       ON p.account_id = u.a AND p.instrument_id = u.i
     ORDER BY p.account_id, p.instrument_id FOR NO KEY UPDATE OF p""";
   private static final String UPSERT = """
@@ -62,25 +59,20 @@ public final class PositionRepository {
 
   /**
    * Locks the positions of {@code accountIds[k]} in {@code instrumentIds[k]} in key order, creating flat rows where
-   * there are none yet (a batch of fills locks all its positions before any account).
+   * there are none yet (a batch of fills locks all its positions before any account); answers them as locked.
    */
-  public Future<Void> lockAll(SqlClient tx, List<UUID> accountIds, List<String> instrumentIds, List<String> tenants,
+  public Future<List<Position>> lockAll(SqlClient tx, List<UUID> accountIds, List<String> instrumentIds, List<String> tenants,
                               Instant now) {
     UUID[] a = accountIds.toArray(new UUID[0]);
     String[] i = instrumentIds.toArray(new String[0]);
     Future<?> created = tx.preparedQuery(CREATE_FLAT_ALL).execute(Tuple.of(a, i, tenants.toArray(new String[0]),
       OffsetDateTime.ofInstant(now, ZoneOffset.UTC)));
-    Future<?> locked = tx.preparedQuery(LOCK_ALL).execute(Tuple.tuple().addValue(a).addValue(i)); // not Tuple.of(Object, Object...)
-    return Future.join(created, locked).mapEmpty();
-  }
-
-  /**
-   * The position of the order that leg {@code clOrdId} belongs to, locked; null when it has no row yet (then
-   * {@link #lock} creates it). Sent with the locks of the order and the leg: the usual fill needs no more.
-   */
-  public Future<Position> lockByLegClOrdId(SqlClient tx, String clOrdId) {
-    return tx.preparedQuery(LOCK_BY_LEG).execute(Tuple.of(clOrdId))
-      .map(rs -> rs.size() == 0 ? null : fromRow(rs.iterator().next()));
+    Future<RowSet<Row>> locked = tx.preparedQuery(LOCK_ALL).execute(Tuple.tuple().addValue(a).addValue(i)); // not Tuple.of(Object, Object...)
+    return Future.join(created, locked).map(x -> {
+      List<Position> out = new ArrayList<>(locked.result().size());
+      for (Row r : locked.result()) out.add(fromRow(r));
+      return out;
+    });
   }
 
   public Future<Void> save(SqlClient tx, String tenant, Position p, Instant now) {

@@ -36,9 +36,14 @@ public final class LegRepository {
       attempts = $6, last_error = $7, quantity = $8, price = $9, updated_at = $10, cl_ord_id = $11
     WHERE id = $1 RETURNING *""";
   private static final String COUNT_FOR_ORDER = "SELECT count(*) AS n FROM order_legs WHERE order_id = $1";
-  private static final String RECORD_REPORT = """
+  /** Rows go in in array order; a key twice in one statement goes in once (DO NOTHING skips the second). */
+  private static final String RECORD_REPORTS = """
     INSERT INTO execution_reports (lp_id, exec_id, cl_ord_id, kind, report, received_at)
-    VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (lp_id, exec_id) DO NOTHING RETURNING exec_id""";
+    SELECT l, e, c, k, r::jsonb, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(l, e, c, k, r)
+    ON CONFLICT (lp_id, exec_id) DO NOTHING RETURNING lp_id, exec_id""";
+  /** Every leg of the orders a batch of reports locked (after them: the lock order order -> leg of every writer). */
+  private static final String LOCK_BY_ORDERS =
+    "SELECT * FROM order_legs WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, id FOR NO KEY UPDATE";
   private static final String INSERT_FILL = """
     INSERT INTO fills (id, order_id, tenant_id, account_id, lp_id, lp_exec_id, quantity, price, fee, fee_currency,
       executed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -102,10 +107,37 @@ public final class LegRepository {
       .map(LegRepository::first);
   }
 
-  /** True the first time this LP + ExecID is seen; false for a duplicate or replay. */
-  public Future<Boolean> recordReport(SqlClient tx, ExecutionReport r, Instant now) {
-    return tx.preparedQuery(RECORD_REPORT).execute(Tuple.of(r.lpId(), r.execId(), r.clOrdId(), r.kind().name(),
-      LpMessages.toJson(r), OrderRepository.utc(now))).map(rs -> rs.size() > 0);
+  /**
+   * Records reports in one statement; answers the {@link #reportId}s seen for the first time (a duplicate or replay
+   * of an earlier report, or a second copy in the list, is not among them).
+   */
+  public Future<java.util.Set<String>> recordReports(SqlClient tx, List<ExecutionReport> reports, Instant now) {
+    int n = reports.size();
+    String[] lp = new String[n], exec = new String[n], clOrd = new String[n], kind = new String[n], json = new String[n];
+    for (int i = 0; i < n; i++) {
+      ExecutionReport r = reports.get(i);
+      lp[i] = r.lpId();
+      exec[i] = r.execId();
+      clOrd[i] = r.clOrdId();
+      kind[i] = r.kind().name();
+      json[i] = LpMessages.toJson(r).encode();
+    }
+    return tx.preparedQuery(RECORD_REPORTS).execute(Tuple.from(new Object[]{lp, exec, clOrd, kind, json,
+      OrderRepository.utc(now)})).map(rs -> {
+        java.util.Set<String> fresh = new java.util.HashSet<>(rs.size() * 2);
+        for (Row r : rs) fresh.add(reportId(r.getString("lp_id"), r.getString("exec_id")));
+        return fresh;
+      });
+  }
+
+  /** A report's key: the LP and its ExecID. */
+  public static String reportId(String lpId, String execId) {
+    return lpId + '\u0000' + execId;
+  }
+
+  /** Locks every leg of {@code orderIds} (whose orders the caller has locked). */
+  public Future<List<Leg>> lockByOrders(SqlClient tx, List<UUID> orderIds) {
+    return tx.preparedQuery(LOCK_BY_ORDERS).execute(Tuple.of(orderIds.toArray(new UUID[0]))).map(LegRepository::all);
   }
 
   /** Books fill {@code id}; false if this LP + ExecID was already booked. */

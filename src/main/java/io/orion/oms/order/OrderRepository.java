@@ -86,13 +86,11 @@ public final class OrderRepository {
       reject_reason = $7, version = version + 1, updated_at = $8
     WHERE id = $1 RETURNING *""";
   private static final String LOCK_BY_ID = "SELECT * FROM orders WHERE id = $1 FOR NO KEY UPDATE";
-  private static final String LOCK_BY_LEG = """
-    SELECT * FROM orders WHERE id = (SELECT order_id FROM order_legs WHERE cl_ord_id = $1) FOR NO KEY UPDATE""";
   // A batch of reports locks all its orders first, in id order (see ExecutionApplier#applyOrders). A key is an order
   // ref, or a leg's ClOrdID when the report's ClOrdID does not start with one. ORDER BY is applied before the rows
-  // are locked, so they are locked in that order.
+  // are locked, so they are locked in that order. Whole rows: the reports are applied from them (nothing read twice).
   private static final String LOCK_BY_KEYS = """
-    SELECT k.key, o.id, o.account_id, o.instrument_id, o.tenant_id
+    SELECT k.key, o.*
     FROM unnest($1::text[]) AS k(key)
       JOIN orders o ON o.id = coalesce((SELECT r.id FROM orders r WHERE r.order_ref = k.key),
         (SELECT l.order_id FROM order_legs l WHERE l.cl_ord_id = k.key))
@@ -239,21 +237,15 @@ public final class OrderRepository {
     return tx.preparedQuery(LOCK_BY_ID).execute(Tuple.of(id)).map(OrderRepository::first);
   }
 
-  /** Locks the order of the leg whose current ClOrdID is {@code clOrdId}; null if no leg has it. */
-  public Future<Order> lockByLegClOrdId(SqlClient tx, String clOrdId) {
-    return tx.preparedQuery(LOCK_BY_LEG).execute(Tuple.of(clOrdId)).map(OrderRepository::first);
-  }
-
   /** An order locked for a batch of reports, under the key that named it. */
-  public record KeyLocked(String key, UUID id, UUID accountId, String instrumentId, String tenantId) {}
+  public record KeyLocked(String key, Order order) {}
 
   /** Locks the orders {@code keys} name (order refs, or legs' ClOrdIDs), in id order; keys naming none are left out. */
   public Future<List<KeyLocked>> lockByKeys(SqlClient tx, List<String> keys) {
     return tx.preparedQuery(LOCK_BY_KEYS).execute(Tuple.of(keys.toArray(new String[0]))).map(rs -> {
       List<KeyLocked> out = new ArrayList<>(rs.size());
       for (Row r : rs) {
-        out.add(new KeyLocked(r.getString("key"), r.getUUID("id"), r.getUUID("account_id"), r.getString("instrument_id"),
-          r.getString("tenant_id")));
+        out.add(new KeyLocked(r.getString("key"), fromRow(r)));
       }
       return out;
     });

@@ -208,6 +208,6 @@ final class ReportBatcher {
   }
 
   private static String reportId(ExecutionReport r) {
-    return r.lpId() + '\u0000' + r.execId();
+    return LegRepository.reportId(r.lpId(), r.execId());
   }
 }

@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Execution reports of many orders at once. In one transaction ({@link ExecutionApplier#applyOrders},
  * {@link ReportBatcher}): they commit together, each as it would alone; the rows are locked in the global order
- * (orders, positions, accounts) before any report is applied; a report that fails fails alone. In concurrent
+ * (orders, legs, positions, accounts) before any report is applied; a report after one that changed the rows
+ * itself sees its changes; a report that fails fails alone. In concurrent
  * transactions: the first fills of one position both count.
  */
 class ReportBatchTest {
@@ -89,10 +90,19 @@ class ReportBatchTest {
       + " AND event_type = 'balance.updated' ORDER BY seq OFFSET ? LIMIT 1";
     assertThat(db.scalar(balanceEvent, a.id(), 0)).isEqualByComparingTo("998915.00");
     assertThat(db.scalar(balanceEvent, a.id(), 1)).isEqualByComparingTo("996745.00");
+    // the account keeps its last seq given (the next transaction's seqs follow on) and was settled twice
+    assertThat(db.scalar("SELECT event_seq FROM accounts WHERE id = ?", a.id()))
+      .isEqualByComparingTo(db.scalar("SELECT max(seq) FROM events WHERE account_id = ?", a.id()));
+    assertThat(db.scalar("SELECT version FROM accounts WHERE id = ?", a.id()))
+      .isEqualByComparingTo(db.scalar("SELECT version + 0 FROM accounts WHERE id = ?", b.id()).add(BigDecimal.ONE));
+    // an order's audit entries in the order they happened, however the transaction wrote them
+    assertThat(db.scalar("SELECT count(*) FROM (SELECT event_type, row_number() OVER (ORDER BY id) AS n"
+      + " FROM execution_logs WHERE account_id = ?) x WHERE (n = 1 AND event_type = 'ACKNOWLEDGED')"
+      + " OR (n = 2 AND event_type = 'FILLED')", c.id())).isEqualByComparingTo("2");
   }
 
   @Test
-  void ordersThenPositionsThenAccountsInLockOrderAreLockedBeforeAnyReport() throws Exception {
+  void ordersLegsPositionsThenAccountsInLockOrderAreLockedBeforeAnyReport() throws Exception {
     Instant now = Instant.now();
     String tenant = "t-" + UUID.randomUUID();
     Account x = account(tenant), y = account(tenant);
@@ -117,6 +127,8 @@ class ReportBatchTest {
         UUID order = uuid("SELECT order_id FROM order_legs WHERE cl_ord_id = ?", leg);
         assertThatThrownBy(() -> execute(probe, "SELECT 1 FROM orders WHERE id = ? FOR NO KEY UPDATE NOWAIT", order))
           .as("order of " + leg + " locked before the accounts").isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> execute(probe, "SELECT 1 FROM order_legs WHERE cl_ord_id = ? FOR NO KEY UPDATE NOWAIT",
+          leg)).as("leg " + leg + " locked before the accounts").isInstanceOf(SQLException.class);
       }
       assertThatThrownBy(() -> execute(probe, "SELECT 1 FROM positions WHERE account_id = ? AND instrument_id = ?"
         + " FOR NO KEY UPDATE NOWAIT", high.id(), EURUSD)).as("position (created and) locked before the accounts")
@@ -185,6 +197,71 @@ class ReportBatchTest {
     assertThat(db.scalar("SELECT count(DISTINCT xmin::text) FROM fills WHERE account_id = ANY(?::uuid[])",
       (Object) ids.stream().map(UUID::toString).toArray(String[]::new)))
       .as("transactions for six fills arriving at once").isEqualByComparingTo("1");
+  }
+
+  /**
+   * A usual report is applied from the rows the transaction locked first; a report of another kind changes them
+   * itself, and whatever comes after it must see its changes: here a status report books a fill the LP says we
+   * missed (order, leg and position move), then the leg's last fill and another order's fill of the same position
+   * follow in the same transaction.
+   */
+  @Test
+  void reportsAfterOneOfAnotherKindSeeWhatItChanged() throws Exception {
+    Instant now = Instant.now();
+    String tenant = "t-" + UUID.randomUUID();
+    Account a = account(tenant);
+    String x = db.placedLeg(a, tenant, EURUSD, new BigDecimal("1000"), LIMIT, true, now);
+    String y = db.placedLeg(a, tenant, EURUSD, new BigDecimal("500"), LIMIT, true, now);
+    ExecutionReport ack = new ExecutionReport("lp-a", "N-" + x, x, null, "LP-" + x, ExecutionReport.Kind.NEW,
+      ExecutionReport.LpOrderStatus.NEW, EURUSD, Side.BUY, null, null, null, null, null, null, null, false);
+    ExecutionReport status = new ExecutionReport("lp-a", "S-" + x, x, null, "LP-" + x, ExecutionReport.Kind.ORDER_STATUS,
+      ExecutionReport.LpOrderStatus.PARTIALLY_FILLED, EURUSD, Side.BUY, null, null, new BigDecimal("700"),
+      new BigDecimal("300"), PX, null, null, false);
+
+    List<List<ExecutionApplier.Applied>> applied = ApplierDatabase.await(db.applier.applyOrders(() -> List.of(
+      List.of(ack, fill(x, "F1-", "400"), status, fill(x, "F2-", "300")), List.of(trade(y, "500")))));
+
+    assertThat(applied.get(0).get(2).order().filledQuantity()).as("the status report's missed fill")
+      .isEqualByComparingTo("700");
+    assertThat(applied.get(0).get(3).order().status()).as("the last fill completes the order")
+      .isEqualTo(OrderStatus.FILLED);
+    assertThat(applied.get(0).get(3).leg().filledQuantity()).isEqualByComparingTo("1000");
+    assertThat(applied.get(1).get(0).order().status()).isEqualTo(OrderStatus.FILLED);
+    assertThat(db.scalar("SELECT quantity FROM positions WHERE account_id = ? AND instrument_id = ?", a.id(), EURUSD))
+      .as("every fill of the position counts, the status report's too").isEqualByComparingTo("1500");
+    assertThat(db.scalar("SELECT sum(quantity) FROM fills WHERE account_id = ?", a.id())).isEqualByComparingTo("1500");
+    assertThat(db.scalar("SELECT filled_quantity FROM order_legs WHERE cl_ord_id = ?", x)).isEqualByComparingTo("1000");
+  }
+
+  /** An LP that sends one ExecID for two orders in one transaction: the first is applied, the second is a duplicate. */
+  @Test
+  void oneExecIdTwiceInATransactionIsAppliedOnce() throws Exception {
+    Instant now = Instant.now();
+    String tenant = "t-" + UUID.randomUUID();
+    Account a = account(tenant), b = account(tenant);
+    String x = db.placedLeg(a, tenant, EURUSD, new BigDecimal("100"), LIMIT, true, now);
+    String y = db.placedLeg(b, tenant, EURUSD, new BigDecimal("100"), LIMIT, true, now);
+    ExecutionReport first = fill(x, "SAME", "100");
+    ExecutionReport second = new ExecutionReport("lp-a", first.execId(), y, null, "LP-" + y, ExecutionReport.Kind.TRADE,
+      ExecutionReport.LpOrderStatus.FILLED, EURUSD, Side.BUY, new BigDecimal("100"), PX, null, null, null, null, null,
+      false);
+
+    List<List<ExecutionApplier.Applied>> applied = ApplierDatabase.await(db.applier.applyOrders(() -> List.of(
+      List.of(first), List.of(second))));
+
+    assertThat(applied.get(0).get(0).order().status()).isEqualTo(OrderStatus.FILLED);
+    assertThat(applied.get(1).get(0).order()).as("the copy changes nothing").isNull();
+    assertThat(db.scalar("SELECT filled_quantity FROM orders WHERE id = (SELECT order_id FROM order_legs"
+      + " WHERE cl_ord_id = ?)", y)).isEqualByComparingTo("0");
+    assertThat(db.scalar("SELECT count(*) FROM execution_reports WHERE exec_id = ?", first.execId()))
+      .isEqualByComparingTo("1");
+  }
+
+  /** A fill of {@code qty} on leg {@code clOrdId} with its own ExecID ({@code prefix} + ClOrdID). */
+  private static ExecutionReport fill(String clOrdId, String prefix, String qty) {
+    return new ExecutionReport("lp-a", prefix + clOrdId, clOrdId, null, "LP-" + clOrdId, ExecutionReport.Kind.TRADE,
+      ExecutionReport.LpOrderStatus.PARTIALLY_FILLED, EURUSD, Side.BUY, new BigDecimal(qty), PX, null, null, null, null,
+      null, false);
   }
 
   private static int lockWaits() {

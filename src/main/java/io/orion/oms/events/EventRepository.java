@@ -1,6 +1,5 @@
 package io.orion.oms.events;
 
-import io.orion.oms.infra.Database;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -25,36 +24,38 @@ public final class EventRepository {
   private static final String COLUMNS = """
     seq, event_type, payload::text AS payload, created_at, payload->>'instrumentId' AS instrument_id,
     coalesce(payload->>'orderId', CASE WHEN event_type LIKE 'order.%' THEN payload->>'id' END) AS order_id""";
-  // If this process gets the publisher lock: the rows whose transaction became visible since the stored snapshot
-  // (the publisher's place), with the current snapshot to store next; one row of nulls and the snapshot when there
-  // are none. Without the lock, one row with locked false. A publisher that did not store the place itself ($2 is
-  // its id; both values are written in by newlyVisible) starts from the place before: the one that stored it may
-  // have died between its commit and its publication, so its last drain goes out again (subscribers drop seqs they
-  // have). (Lock and read in one statement: one round trip. The statement's snapshot may predate a rival's last
-  // store; then rows it published come again, as well.) The xid range keeps it on the index: a transaction the
-  // stored snapshot does not see is at least its xmin, one the current sees is below its xmax. id order is seq
-  // order within an account: both are taken under the account's row lock. (The stored snapshot is read as a scalar:
-  // the planner then knows it is one row and keeps the plan cheap.)
-  // flushed: every WAL record written before the snapshot was taken is on disk already (all that wrote since the
-  // last flush waited for it), so every row this drain reads is durable and its commit need not wait (see STORE);
-  // evaluated after pg_current_snapshot(), so the commits the snapshot sees are before the insert position read.
-  private static final String NEWLY_VISIBLE = "SELECT s.locked, s.now::text AS snapshot, s.flushed, e.id, e.tenant_id,"
-    + " e.account_id, " + COLUMNS
-    + " FROM (SELECT pg_try_advisory_xact_lock($1) AS locked, (SELECT CASE WHEN leader IS NOT DISTINCT FROM $2"
-    + " THEN published ELSE previous END FROM event_publisher) AS prev, pg_current_snapshot() AS now,"
-    + " pg_current_wal_flush_lsn() >= pg_current_wal_insert_lsn() AS flushed) s"
-    + " LEFT JOIN events e ON s.locked AND e.xid >= pg_snapshot_xmin(s.prev) AND e.xid < pg_snapshot_xmax(s.now)"
-    + " AND pg_visible_in_snapshot(e.xid, s.now) AND NOT pg_visible_in_snapshot(e.xid, s.prev)"
-    + " ORDER BY e.id";
-  // Unless all it read was on disk already (flushed above), the drain's commit waits for the WAL flush (the
-  // server's default, synchronous_commit on), and that flush makes every row the drain read durable, since their
-  // commits came before it in the WAL: execution reports commit without waiting (ExecutionApplier), and nothing
-  // of theirs is published before this commit.
-  private static final String STORE = "UPDATE event_publisher SET previous = published, published = $1::text::pg_snapshot,"
-    + " leader = $2";
+  // One statement, run on its own (its own transaction): if this process gets the publisher lock, the rows whose
+  // transaction became visible since the stored snapshot (the publisher's place), and, when there are any, the
+  // current snapshot stored as the new place; one row of nulls when there are none. Without the lock, one row with
+  // locked false. A publisher that did not store the place itself ($2 is its id; both values are written in by
+  // drainStatement) starts from the place before: the one that stored it may have died between its commit and its
+  // publication, so its last drain goes out again (subscribers drop seqs they have). (The statement's snapshot may
+  // predate a rival's last store; then rows it published come again, as well.) The xid range keeps it on the index:
+  // a transaction the stored snapshot does not see is at least its xmin, one the current sees is below its xmax. id
+  // order is seq order within an account: both are taken under the account's row lock. (The stored snapshot is read
+  // as a scalar: the planner then knows it is one row and keeps the plan cheap. s and e are read twice, so each is
+  // computed once.)
+  // The commit waits for the WAL flush (the server's default, synchronous_commit on), and that flush makes every
+  // row the drain read durable, since their commits came before it in the WAL: execution reports commit without
+  // waiting (ExecutionApplier), and nothing of theirs is published before this commit. Unless all it read is on disk
+  // already (quiet): every WAL record written before the snapshot was taken is flushed (all that wrote since the
+  // last flush waited for it); evaluated after pg_current_snapshot(), so the commits the snapshot sees are before
+  // the insert position read. Then its commit need not wait again: set_config(..., true) turns the wait off for
+  // this statement's own transaction. (When no row became visible nothing is written and the commit has nothing to
+  // wait for.)
+  private static final String DRAIN = "WITH s AS (SELECT pg_try_advisory_xact_lock($1) AS locked,"
+    + " (SELECT CASE WHEN leader IS NOT DISTINCT FROM $2 THEN published ELSE previous END FROM event_publisher) AS prev,"
+    + " pg_current_snapshot() AS now, CASE WHEN pg_current_wal_flush_lsn() >= pg_current_wal_insert_lsn()"
+    + " THEN set_config('synchronous_commit', 'off', true) END AS quiet),"
+    + " e AS (SELECT e.id, e.tenant_id, e.account_id, " + COLUMNS + " FROM s JOIN events e ON s.locked"
+    + " AND e.xid >= pg_snapshot_xmin(s.prev) AND e.xid < pg_snapshot_xmax(s.now)"
+    + " AND pg_visible_in_snapshot(e.xid, s.now) AND NOT pg_visible_in_snapshot(e.xid, s.prev)),"
+    + " stored AS (UPDATE event_publisher SET previous = published, published = (SELECT now FROM s), leader = $2"
+    + " WHERE EXISTS (SELECT 1 FROM e))"
+    + " SELECT s.locked, s.quiet, e.* FROM s LEFT JOIN e ON true ORDER BY e.id";
   // A publisher that stops cleanly has published all it stored: its successor need not repeat its last drain.
   private static final String HAND_OVER = "UPDATE event_publisher SET previous = published WHERE leader = $1";
-  // Replay serves only what the publisher has stored as published, all of it durable (see STORE); what came
+  // Replay serves only what the publisher has stored as published, all of it durable (see DRAIN); what came
   // after arrives live. head: the account's last seq; first: the lowest seq after the asked one that exists at all
   // (published or not), so that a purged range tells itself apart from one not yet published. Read in the same
   // snapshot as the rows, so a gap is a real gap.
@@ -82,39 +83,33 @@ public final class EventRepository {
   }
 
   /**
-   * In one transaction, if no other process holds the publisher lock: every outbox row committed since the
-   * stored snapshot (or since the one before, when {@code leader} did not store it), in id order, and the current
-   * snapshot stored as the new place; after the commit (which makes them durable, see {@link #STORE}) they are
-   * handed to {@code publish}. Answers how many were published (0 also when the lock was busy). A crash between
-   * the commit and the publication is covered by the next publisher, which starts from the place before.
+   * In one statement, if no other process holds the publisher lock: every outbox row committed since the stored
+   * snapshot (or since the one before, when {@code leader} did not store it), in id order, and the current snapshot
+   * stored as the new place; after its commit (which makes them durable, see {@link #DRAIN}) they are handed to
+   * {@code publish}. Answers how many were published (0 also when the lock was busy). A crash between the commit
+   * and the publication is covered by the next publisher, which starts from the place before.
    */
   public Future<Integer> publishBatch(UUID leader, Function<List<StreamEvent>, Future<Void>> publish) {
-    String newlyVisible = newlyVisible(leader);
-    return Database.transaction(pool, tx -> tx.preparedQuery(newlyVisible).execute().compose(rs -> {
+    return pool.preparedQuery(drainStatement(leader)).execute().map(rs -> {
       List<StreamEvent> events = new ArrayList<>(rs.size());
-      String snapshot = null;
-      boolean flushed = false;
       for (Row r : rs) {
-        if (!r.getBoolean("locked")) return Future.succeededFuture(List.<StreamEvent>of());
-        snapshot = r.getString("snapshot");
-        flushed = r.getBoolean("flushed");
+        if (!r.getBoolean("locked")) return List.<StreamEvent>of();
         if (r.getValue("id") != null) events.add(event(r.getString("tenant_id"), r.getUUID("account_id"), r));
       }
-      if (events.isEmpty()) return Future.succeededFuture(events); // nothing became visible: the place stays
-      if (flushed) Database.commitWithoutFlushWait(tx); // already durable: no need to wait for the disk again
-      return tx.preparedQuery(STORE).execute(Tuple.of(snapshot, leader)).map(events);
-    })).compose(events -> events.isEmpty() ? Future.succeededFuture(0) : publish.apply(events).map(events.size()));
+      return events;
+    }).compose(events -> events.isEmpty() ? Future.succeededFuture(0) : publish.apply(events).map(events.size()));
   }
 
   /**
-   * {@link #NEWLY_VISIBLE} with its two values written in: the lock key is a constant and the leader the publisher's
-   * own id (a uuid, never input). Without parameters PostgreSQL plans it once per connection; with them it made a
-   * fresh custom plan at every drain (two thirds of the drain's time in PostgreSQL at 4 connections).
+   * {@link #DRAIN} with its two values written in: the lock key is a constant and the leader the publisher's own id
+   * (a uuid, never input). Without parameters PostgreSQL plans it once per connection; with them it made a fresh
+   * custom plan at every drain (two thirds of the drain's time in PostgreSQL at 4 connections). Its answer comes once
+   * the server is ready for the next query, that is after the statement's own commit (and its flush).
    */
-  private String newlyVisible(UUID leader) {
+  private String drainStatement(UUID leader) {
     DrainStatement known = drainStatement;
     if (known == null || !known.leader().equals(leader)) {
-      known = new DrainStatement(leader, NEWLY_VISIBLE.replace("$1", PUBLISHER_LOCK + "::bigint")
+      known = new DrainStatement(leader, DRAIN.replace("$1", PUBLISHER_LOCK + "::bigint")
         .replace("$2", "'" + leader + "'::uuid"));
       drainStatement = known;
     }

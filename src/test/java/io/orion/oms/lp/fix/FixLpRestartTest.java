@@ -229,7 +229,9 @@ class FixLpRestartTest {
 
     lp.start();
     until(() -> a.connected() && rec.lastSessionState(true), WAIT, "logon");
-    // the status request goes after the gap fill, so its answer proves the gap was dealt with
+    // the LP has dealt with the gap (its next expected number is past the stored message's) before the status
+    // request goes: one sent while the LP still awaits the gap fill could be queued behind it on a slow machine
+    until(() -> lp.nextTargetSeqNum() > storedSeq, WAIT, "gap dealt with");
     LpOrder same = market(id, "AAPL", Side.BUY, "10", TimeInForce.IOC);
     assertThat(await(a.status(id, same)).status()).isEqualTo(LpOrderStatus.UNKNOWN);
     assertThat(lp.nextTargetSeqNum()).isGreaterThan(storedSeq);

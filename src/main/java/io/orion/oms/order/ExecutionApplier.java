@@ -27,9 +27,10 @@ import java.util.UUID;
 /**
  * Applies LP execution reports: each report is recorded first (LP + ExecID is the primary key, so a duplicate or
  * replay changes nothing), then the leg, the order, the fill, the position, the balance, the audit trail and the
- * outbox move together, in the report's transaction ({@link ReportTx} says what it keeps in memory until its end). One report ({@link #apply}), an order's reports
- * ({@link #applyAll}) or the reports of many orders ({@link #applyOrders}) share a transaction. Locks go order → leg →
- * position → account, the same order as every other writer.
+ * outbox move together, in the report's transaction ({@link ReportTx} says what it keeps in memory until its end).
+ * One report ({@link #apply}), an order's reports ({@link #applyAll}) or the reports of many orders
+ * ({@link #applyOrders}) share a transaction. Locks go order → leg → position → account, the same order as every
+ * other writer.
  */
 public final class ExecutionApplier {
   private static final Logger log = LoggerFactory.getLogger(ExecutionApplier.class);

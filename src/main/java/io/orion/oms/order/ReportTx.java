@@ -54,7 +54,7 @@ final class ReportTx {
   }
 
   static ReportTx direct(SqlConnection conn) {
-    return new ReportTx(conn, false, Set.of());
+    return new ReportTx(conn, false, java.util.Collections.emptySet()); // claims nothing; removing is a no-op
   }
 
   static String positionKey(UUID accountId, String instrumentId) {

@@ -51,6 +51,8 @@ public final class ConfigLoader {
     m.put("ORION_STREAM_HEARTBEAT_INTERVAL_MS", "streaming.heartbeatIntervalMs");
     m.put("ORION_STREAM_RETENTION_HOURS", "streaming.retentionHours");
     m.put("ORION_STREAM_REPLAY_MAX_EVENTS", "streaming.replayMaxEvents");
+    m.put("ORION_STREAM_PUBLISH_INTERVAL_MS", "streaming.publishIntervalMs");
+    m.put("ORION_STREAM_DRAIN_SPACING_MS", "streaming.drainSpacingMs");
     m.put("ORION_STREAM_ALLOWED_ORIGINS", "streaming.allowedOrigins");
     return Map.copyOf(m);
   }

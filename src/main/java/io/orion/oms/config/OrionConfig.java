@@ -92,13 +92,14 @@ public record OrionConfig(Path dataDir, Http http, Database database, Redis redi
    * answers resync_required, and so does one longer than {@code replayMaxEvents}.
    */
   public record Streaming(int ticketTtlMs, int maxConnectionsPerUser, int sendQueueMaxMessages, int heartbeatIntervalMs,
-                          int retentionHours, int replayMaxEvents, int publishIntervalMs,
+                          int retentionHours, int replayMaxEvents, int publishIntervalMs, int drainSpacingMs,
                           List<String> allowedOrigins) {
     static Streaming from(Conf c) {
       return new Streaming(c.integer("ticketTtlMs", 30_000, 1000, 600_000),
         c.integer("maxConnectionsPerUser", 10, 1, 10_000), c.integer("sendQueueMaxMessages", 1000, 2, 1_000_000),
         c.integer("heartbeatIntervalMs", 25_000, 100, 600_000), c.integer("retentionHours", 72, 1, 24 * 365),
         c.integer("replayMaxEvents", 10_000, 1, 10_000_000), c.integer("publishIntervalMs", 10, 1, 60_000),
+        c.integer("drainSpacingMs", 2, 0, 1000),
         c.strings("allowedOrigins", List.of()).stream().filter(o -> !o.isBlank()).toList());
     }
   }

@@ -45,6 +45,8 @@ public final class EventPublisher extends VerticleBase {
   private Future<?> current = Future.succeededFuture();
   private boolean again;
   private long lastDrainNanos;
+  /** The timer that starts a drain held back by {@code drainSpacingMs}, or -1. */
+  private long spacingTimer = -1;
   /** Who stored the place: a publisher that finds another's id there repeats that one's last drain. */
   private final UUID id = UUID.randomUUID();
 
@@ -73,17 +75,30 @@ public final class EventPublisher extends VerticleBase {
     stopped = true;
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(purgeTimer);
+    if (spacingTimer != -1) vertx.cancelTimer(spacingTimer);
     return current.compose(v -> repo.handOver(id)).recover(err -> {
       log.warn("Could not record a clean hand-over of the outbox publisher; its successor repeats its last drain", err);
       return Future.succeededFuture();
     });
   }
 
-  /** One drain at a time; a nudge during a drain makes it go round once more. */
+  /**
+   * One drain at a time; a nudge during a drain makes it go round once more. A drain starts no sooner than
+   * {@code drainSpacingMs} after the last one started: under load a nudge comes after nearly every commit, and
+   * back-to-back drains would each be a durable commit carrying a few rows, where one a moment later carries them all.
+   */
   private void drain() {
-    if (stopped) return;
+    if (stopped || spacingTimer != -1) return; // a drain is set to start: it takes whatever this nudge announced
     if (draining) {
       again = true;
+      return;
+    }
+    long waitNanos = config.drainSpacingMs() * 1_000_000L - (System.nanoTime() - lastDrainNanos);
+    if (waitNanos > 0) {
+      spacingTimer = vertx.setTimer(Math.max(1, waitNanos / 1_000_000), t -> {
+        spacingTimer = -1;
+        drain();
+      });
       return;
     }
     draining = true;

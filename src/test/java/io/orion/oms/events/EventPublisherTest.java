@@ -97,6 +97,34 @@ class EventPublisherTest {
   }
 
   @Test
+  void aDrainStartsNoSoonerThanTheSpacingAfterTheLastAndTakesEverythingNudgedMeanwhile(Vertx vertx) throws Exception {
+    UUID account = UUID.randomUUID();
+    listen(vertx, account);
+    // no timer drains in this test's time: only nudges start them
+    OrionConfig.Streaming spaced = ConfigLoader.load(Map.of("ORION_STREAM_DRAIN_SPACING_MS", "400",
+      "ORION_STREAM_PUBLISH_INTERVAL_MS", "60000")).streaming();
+    vertx.deployVerticle(new EventPublisher(repo, spaced, Clock.systemUTC())).await(10, TimeUnit.SECONDS);
+
+    insert(pool, account, 1).await(10, TimeUnit.SECONDS);
+    long sent = System.nanoTime();
+    nudge(vertx);
+    awaitSeen(1);
+    long first = System.nanoTime();
+    for (long seq = 2; seq <= 4; seq++) {
+      insert(pool, account, seq).await(10, TimeUnit.SECONDS);
+      nudge(vertx);
+    }
+    awaitSeen(4);
+    long rest = System.nanoTime();
+    // the first drain started after the nudge was sent; the next one 400 ms after that start at the earliest
+    assertThat((rest - sent) / 1_000_000).as("ms from the first nudge to the rows nudged after it").isGreaterThanOrEqualTo(400);
+    assertThat((rest - first) / 1_000_000).as("ms between the two publications").isGreaterThanOrEqualTo(200);
+    Thread.sleep(100);
+    assertThat(seen).as("each row once, in seq order").containsExactly(seq(account, 1), seq(account, 2),
+      seq(account, 3), seq(account, 4));
+  }
+
+  @Test
   void whileAnotherProcessHoldsThePublisherLockNothingIsPublished(Vertx vertx) throws Exception {
     UUID account = UUID.randomUUID();
     listen(vertx, account);

@@ -59,6 +59,7 @@ public final class EventPublisher extends VerticleBase {
   @Override
   public Future<?> start() {
     long intervalNanos = config.publishIntervalMs() * 1_000_000L;
+    lastDrainNanos = System.nanoTime() - 3_600_000_000_000L; // "an hour ago": nanoTime's origin is arbitrary
     pollTimer = vertx.setPeriodic(config.publishIntervalMs(), id -> {
       if (System.nanoTime() - lastDrainNanos >= intervalNanos) drain();
     });

@@ -19,7 +19,6 @@ DATA=bench/target/ab-data
 . bench/service.sh
 
 sql() { psql -h 127.0.0.1 -p "$(sed -n 4p "$DATA/pg/postmaster.pid")" -U postgres -d postgres -Atc "$1"; }
-ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_ticks() { local s=0; for p in $(pgrep -f "postgres -D $PWD/$DATA" || true) $(pgrep -P "$(pgrep -f "postgres -D $PWD/$DATA" | head -1)" || true); do s=$((s + $(ticks "$p"))); done; echo "$s"; }
 io_calls() { awk '/syscr|syscw/{s+=$2} END{print s+0}' "/proc/$1/io"; }
 ctx() { awk '/^ctxt/{print $2}' /proc/stat; }

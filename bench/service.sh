@@ -25,3 +25,6 @@ warm_jit() {
     --data-dir "$1" --mode closed --traders 64 --connections 64 --seconds "${BENCH_WARMUP_SECONDS:-150}" --warmup 5 \
     > /dev/null 2>&1 || true
 }
+
+# CPU ticks (user + system, all threads) a process has used so far; 0 once it is gone.
+ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }

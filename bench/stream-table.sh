@@ -8,8 +8,8 @@
 # a fresh service on a fresh data directory (durable embedded PostgreSQL, rate limits off, warnings-only logs, 2,000
 # stream connections per user), the demo trader's token and account read from its banner, a 20 s run at the row's
 # clients and rate (not reported: JIT and connection warm-up), then the measured 25 s run (its first 5 s are the
-# benchmark's own warm-up). Prints each measured run's figures and the CPU over it of the service process (all its
-# threads) and of the generator, in cores.
+# benchmark's own warm-up). Prints each measured run's figures and, in cores, the CPU of the service process (all its
+# threads) over that run and the generator's over its whole run (connecting included) divided by the same time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${BENCH_PORT:-18080}"
@@ -19,8 +19,8 @@ mkdir -p "$OUT"
 ROWS=("$@")
 [ ${#ROWS[@]} -gt 0 ] || ROWS=(1/50 1/1000 100/200 100/400 100/1000 1000/50)
 . bench/service.sh
-ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 HZ=$(getconf CLK_TCK)
+TIMEFORMAT='%U %S' # bash's time: the generator's user and system CPU seconds
 
 for row in "${ROWS[@]}"; do
   clients="${row%%/*}"; rate="${row##*/}"
@@ -37,11 +37,11 @@ for row in "${ROWS[@]}"; do
   bench "${STREAM_PRERUN_SECONDS:-20}" > /dev/null
   echo "== $clients clients, $rate orders/s (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   svc0=$(ticks "$SERVICE"); t0=$(date +%s.%N)
-  bench "${STREAM_MEASURED_SECONDS:-25}" & GEN=$!
-  gen=0; while kill -0 "$GEN" 2>/dev/null; do g=$(ticks "$(pgrep -n -f io.orion.oms.bench.StreamLatencyBench || echo 0)"); [ "$g" -gt "$gen" ] && gen=$g; sleep 0.5; done
-  wait "$GEN" || true
+  { time bench "${STREAM_MEASURED_SECONDS:-25}" > "$OUT/stream-row.txt"; } 2> "$OUT/stream-row-cpu.txt" || true
   svc1=$(ticks "$SERVICE"); t1=$(date +%s.%N)
-  awk -v s=$((svc1 - svc0)) -v g="$gen" -v hz="$HZ" -v t0="$t0" -v t1="$t1" \
-    'BEGIN { printf "CPU over the measured run: service %.2f cores, generator %.2f cores\n", s/hz/(t1-t0), g/hz/(t1-t0) }'
+  cat "$OUT/stream-row.txt"
+  awk -v s=$((svc1 - svc0)) -v hz="$HZ" -v t0="$t0" -v t1="$t1" '{ g = $1 + $2 } END {
+    printf "CPU over the measured run: service %.2f cores, generator %.2f cores\n", s/hz/(t1-t0), g/(t1-t0) }' \
+    "$OUT/stream-row-cpu.txt"
   kill "$SERVICE"; wait "$SERVICE" 2>/dev/null || true
 done

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Alternating before/after runs of service builds, with what each filled order costs (from the project root):
 #
-#   bench/ab.sh <rounds> <jar>:<label> [<jar>:<label> ...]
+#   bench/ab.sh <rounds> <jar>:<label>[:<VAR>=<value>,...] [<jar>:<label>[:...] ...]
+#
+# A build may carry ORION_* settings of its own after a second colon (e.g. target/orion-oms.jar:spacing5:
+# ORION_STREAM_DRAIN_SPACING_MS=5), so that two settings of one jar can be alternated like two jars.
 #
 # For each round and each build: starts the jar on a fresh data directory (as bench/compare.sh does), warms the JIT
 # (warm_jit in bench/service.sh: 150 s), then runs closed 64 connections (10 s warm-up, 20 s measured) and closed 4 connections (5 s + 20 s). Over
@@ -44,9 +47,11 @@ for r in $(seq 1 "$ROUNDS"); do
   order=("${BUILDS[@]}")
   if [ $((r % 2)) -eq 0 ]; then order=(); for ((i=${#BUILDS[@]}-1; i>=0; i--)); do order+=("${BUILDS[$i]}"); done; fi
   for build in "${order[@]}"; do
-    jar="${build%%:*}"; label="${build##*:}"
+    IFS=: read -r jar label settings <<< "$build"
     rm -rf "$DATA"; mkdir -p bench/target
+    for kv in ${settings//,/ }; do export "${kv?}"; done # this build's own settings, for its service only
     start_service "$jar" "$DATA" bench/target/ab-service.log
+    for kv in ${settings//,/ }; do unset "${kv%%=*}"; done
     warm_jit "$DATA"
     window 15 15 > bench/target/ab-window & w=$!
     run --mode closed --traders 64 --connections 64 --seconds 20 --warmup 10 | sed "s/^/$label round $r closed 64: /"

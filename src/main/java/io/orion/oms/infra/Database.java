@@ -64,7 +64,20 @@ public final class Database {
 
   /** As {@link #transaction(Pool, Function)} on a connection already taken from the pool; gives it back after. */
   public static <T> Future<T> transaction(SqlConnection conn, Function<SqlConnection, Future<T>> work) {
+    return transaction(conn, BY_KEY, work);
+  }
+
+  /**
+   * As {@link #transaction(SqlConnection, Function)}, committing without the flush wait
+   * ({@link #commitWithoutFlushWait}); the settings go out in one message with BEGIN's.
+   */
+  public static <T> Future<T> transactionWithoutFlushWait(SqlConnection conn, Function<SqlConnection, Future<T>> work) {
+    return transaction(conn, WITHOUT_FLUSH_WAIT + "; " + BY_KEY, work);
+  }
+
+  private static <T> Future<T> transaction(SqlConnection conn, String settings, Function<SqlConnection, Future<T>> work) {
     Future<Transaction> begun = conn.begin();
+    conn.query(settings).execute();
     Future<T> done;
     try {
       done = work.apply(conn);
@@ -104,7 +117,7 @@ public final class Database {
                                                                BiFunction<SqlConnection, Runnable, Future<T>> work) {
     return pool.getConnection().compose(conn -> {
       // BEGIN and the setting in one simple query, the work's first statements right behind it
-      conn.query("BEGIN; " + WITHOUT_FLUSH_WAIT).execute();
+      conn.query("BEGIN; " + WITHOUT_FLUSH_WAIT + "; " + BY_KEY).execute();
       List<Future<?>> ended = new ArrayList<>(3); // still open?, COMMIT, the flush mark
       Runnable end = () -> {
         if (!ended.isEmpty()) return;
@@ -127,6 +140,20 @@ public final class Database {
       }).onComplete(ignored -> conn.close());
     });
   }
+
+  /**
+   * Sent at the start of every transaction made here, in the same flight as its first statements: the order path's
+   * transactions find their rows by key, and their plans must use the keys' indexes however small a table was when
+   * the plan was made. A prepared statement keeps the generic plan PostgreSQL made for it until the table's
+   * statistics change, which for a young table is about once a minute (autovacuum). Made while a table had a few
+   * dozen rows, that plan reads the whole table (a sequential scan, or a hash or merge join over all its rows) and
+   * keeps doing so as the table grows: on a fresh database the report transactions' order, leg, position and
+   * account locks did, and after a thousand accounts were added the account and position locks read ~1,000 rows
+   * each (docs/benchmarks.md). With those access paths priced out, a plan made here is a nested loop over the keys'
+   * indexes at any size. The settings count when a plan is made; a statement keeps its plan whatever they are later.
+   */
+  private static final String BY_KEY =
+    "SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off";
 
   /** Fails in a transaction that a refused statement aborted (SQLSTATE 25P02); see {@link #transactionUnlockedBeforeFlush}. */
   private static final String STILL_OPEN = "SELECT 1";

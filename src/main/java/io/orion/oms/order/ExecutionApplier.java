@@ -121,10 +121,7 @@ public final class ExecutionApplier {
         before.add(new ArrayList<>(2));
         applied.add(new ArrayList<>(groups.get(i).size()));
       }
-      return Database.transaction(conn, tx -> {
-        Database.commitWithoutFlushWait(tx);
-        return applyGroups(tx, groups, now, before, applied);
-      }).map(v -> {
+      return Database.transactionWithoutFlushWait(conn, tx -> applyGroups(tx, groups, now, before, applied)).map(v -> {
         for (int g = 0; g < groups.size(); g++) recordLatencies(before.get(g), applied.get(g), now);
         return applied;
       });

@@ -87,6 +87,30 @@ class DatabaseTransactionTest {
   }
 
   @Test
+  void everyTransactionPlansByKeyForItselfOnly(Vertx vertx) throws Exception {
+    // the three ways in: each prices whole-table reads out while it lasts, and the session keeps its defaults after
+    Pool one = Database.pool(vertx, url, 1);
+    String planners = "SELECT current_setting('enable_seqscan') || current_setting('enable_hashjoin')"
+      + " || current_setting('enable_mergejoin') || current_setting('synchronous_commit') AS s";
+    try {
+      one.query("SET synchronous_commit = on").execute().await(10, TimeUnit.SECONDS); // as a durable server has it
+      String plain = Database.transaction(one, tx -> tx.query(planners).execute()
+        .map(rs -> rs.iterator().next().getString("s"))).await(10, TimeUnit.SECONDS);
+      String withoutFlushWait = one.getConnection().compose(conn -> Database.transactionWithoutFlushWait(conn,
+        tx -> tx.query(planners).execute().map(rs -> rs.iterator().next().getString("s")))).await(10, TimeUnit.SECONDS);
+      String unlocked = Database.transactionUnlockedBeforeFlush(one, (tx, end) -> tx.query(planners).execute()
+        .map(rs -> rs.iterator().next().getString("s"))).await(10, TimeUnit.SECONDS);
+      String after = one.query(planners).execute().await(10, TimeUnit.SECONDS).iterator().next().getString("s");
+      assertThat(plain).isEqualTo("offoffoffon");
+      assertThat(withoutFlushWait).isEqualTo("offoffoffoff");
+      assertThat(unlocked).isEqualTo("offoffoffoff");
+      assertThat(after).as("the session's own settings after the commits").isEqualTo("ononon" + "on");
+    } finally {
+      one.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aTransactionUnlockedBeforeFlushIsOnDiskWhenItCompletes(Vertx vertx) throws Exception {
     Pool one = Database.pool(vertx, url, 1);
     try {

@@ -68,8 +68,12 @@ public final class Database {
   }
 
   /**
-   * As {@link #transaction(SqlConnection, Function)}, committing without the flush wait
-   * ({@link #commitWithoutFlushWait}); the settings go out in one message with BEGIN's.
+   * As {@link #transaction(SqlConnection, Function)}, committing without waiting for the WAL to reach the disk
+   * (PostgreSQL's {@code synchronous_commit = off} for this transaction only): its locks go at once instead of after
+   * an {@code fsync}. For writes whose outcome nobody outside hears of from their own commit: the next durable
+   * commit, by any session, flushes them too (the WAL is one sequence), and the outbox publisher's commit is such a
+   * flush before anything is published (unless what it read was on disk already). The setting goes out with
+   * {@link #BY_KEY} in one simple query right behind BEGIN: no round trip of its own.
    */
   public static <T> Future<T> transactionWithoutFlushWait(SqlConnection conn, Function<SqlConnection, Future<T>> work) {
     return transaction(conn, WITHOUT_FLUSH_WAIT + "; " + BY_KEY, work);
@@ -97,7 +101,7 @@ public final class Database {
    * round trip to this service after its last statement. For transactions whose rows others queue for (a submission
    * batch holds its accounts' rows from its reservations to its commit).
    * <ul>
-   *   <li>It commits without the flush wait ({@link #commitWithoutFlushWait}), then the same connection makes a
+   *   <li>It commits without the flush wait (as {@link #transactionWithoutFlushWait} does), then the same connection makes a
    *   durable write of its own ({@link #awaitFlush}) whose flush covers the transaction: others no longer wait
    *   through its {@code fsync}. Others may read its rows before they are durable; nobody hears of them from this
    *   transaction before.</li>
@@ -187,19 +191,7 @@ public final class Database {
     return client.preparedQuery(FLUSH_MARK).execute().mapEmpty();
   }
 
-  /**
-   * Lets the transaction on {@code tx} commit without waiting for its WAL to reach the disk (PostgreSQL's
-   * {@code synchronous_commit = off} for this transaction only): its locks go at once instead of after an
-   * {@code fsync}. For writes whose outcome nobody outside hears of from their own commit: the next durable commit,
-   * by any session, flushes them too (the WAL is one sequence), and the outbox publisher's commit is such a flush
-   * before anything is published (unless what it read was on disk already). Queued ahead of the work's statements:
-   * no round trip of its own.
-   */
-  public static void commitWithoutFlushWait(SqlConnection tx) {
-    tx.query(WITHOUT_FLUSH_WAIT).execute();
-  }
-
-  /** See {@link #commitWithoutFlushWait}; also sent with BEGIN by {@link #transactionUnlockedBeforeFlush}. */
+  /** See {@link #transactionWithoutFlushWait}; also sent with BEGIN by {@link #transactionUnlockedBeforeFlush}. */
   private static final String WITHOUT_FLUSH_WAIT = "SET LOCAL synchronous_commit = off";
 
   /**

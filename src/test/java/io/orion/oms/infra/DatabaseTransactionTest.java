@@ -66,17 +66,16 @@ class DatabaseTransactionTest {
   }
 
   @Test
-  void commitWithoutFlushWaitHoldsForItsTransactionOnly(Vertx vertx) throws Exception {
+  void withoutFlushWaitHoldsForItsTransactionOnly(Vertx vertx) throws Exception {
     // one connection, so the next transaction is on the same session: a session-wide setting would make later
     // transactions on it (a submission's, whose 201 promises a durable commit) skip the flush as well
     Pool one = Database.pool(vertx, url, 1);
     try {
       one.query("SET synchronous_commit = on").execute().await(10, TimeUnit.SECONDS); // as a durable server has it
-      String inside = Database.transaction(one, tx -> {
-        Database.commitWithoutFlushWait(tx);
-        return tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("async", 1))
-          .compose(v -> tx.query("SHOW synchronous_commit").execute()).map(rs -> setting(rs.iterator().next()));
-      }).await(10, TimeUnit.SECONDS);
+      String inside = one.getConnection().compose(conn -> Database.transactionWithoutFlushWait(conn, tx ->
+        tx.preparedQuery("INSERT INTO tx_probe VALUES ($1, $2)").execute(Tuple.of("async", 1))
+          .compose(v -> tx.query("SHOW synchronous_commit").execute()).map(rs -> setting(rs.iterator().next()))))
+        .await(10, TimeUnit.SECONDS);
       String after = setting(one.query("SHOW synchronous_commit").execute().await(10, TimeUnit.SECONDS).iterator().next());
       assertThat(inside).isEqualTo("off");
       assertThat(after).as("back to waiting for the flush after the commit").isEqualTo("on");

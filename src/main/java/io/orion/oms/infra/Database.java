@@ -120,7 +120,7 @@ public final class Database {
   public static <T> Future<T> transactionUnlockedBeforeFlush(Pool pool,
                                                                BiFunction<SqlConnection, Runnable, Future<T>> work) {
     return pool.getConnection().compose(conn -> {
-      // BEGIN and the setting in one simple query, the work's first statements right behind it
+      // BEGIN and the settings in one simple query, the work's first statements right behind it
       conn.query("BEGIN; " + WITHOUT_FLUSH_WAIT + "; " + BY_KEY).execute();
       List<Future<?>> ended = new ArrayList<>(3); // still open?, COMMIT, the flush mark
       Runnable end = () -> {

@@ -103,7 +103,7 @@ class DatabaseTransactionTest {
       assertThat(plain).isEqualTo("offoffoffon");
       assertThat(withoutFlushWait).isEqualTo("offoffoffoff");
       assertThat(unlocked).isEqualTo("offoffoffoff");
-      assertThat(after).as("the session's own settings after the commits").isEqualTo("ononon" + "on");
+      assertThat(after).as("the session's own settings after the commits").isEqualTo("onononon");
     } finally {
       one.close().await(10, TimeUnit.SECONDS);
     }
